@@ -1,0 +1,178 @@
+import { EnvHttpProxyAgent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import type { Redactor } from './redact.js';
+
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const BODY_SNIPPET = 300;
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/** A response with a non-2xx status. The body is redacted and truncated. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly path: string,
+    readonly body: unknown,
+    readonly bodyText: string,
+    readonly headers: Record<string, string | string[] | undefined>
+  ) {
+    super(`${method} ${path} → HTTP ${status}: ${bodyText || '(empty body)'}`);
+    this.name = 'HttpError';
+  }
+}
+
+/**
+ * No usable response: connection refused or dropped, or a timeout. For a request that changes
+ * state this is ambiguous: the server may have acted on it.
+ */
+export class NetworkError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly reason: string
+  ) {
+    super(`${method} ${path} → no response (${reason})`);
+    this.name = 'NetworkError';
+  }
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** Bearer token for this call, overriding the client's (verify a new token with it). */
+  token?: string;
+  /** Safe to send twice. Defaults to true for everything but POST. */
+  idempotent?: boolean;
+  headers?: Record<string, string>;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  token: string;
+  redactor: Redactor;
+  sleep?: Sleep;
+  /** Attempts for idempotent requests (first try included). */
+  attempts?: number;
+  /** Per-request limit for connecting, receiving headers and receiving the body. */
+  timeoutMs?: number;
+  /** Upper bound for a single wait between attempts, whatever Retry-After asks. */
+  maxRetryWaitMs?: number;
+  userAgent?: string;
+}
+
+export interface HttpClient {
+  send<T>(req: HttpRequest): Promise<HttpResponse<T>>;
+}
+
+const agents = new Map<number, Dispatcher>();
+function agentFor(timeoutMs: number): Dispatcher {
+  let agent = agents.get(timeoutMs);
+  if (!agent) {
+    // Honours HTTPS_PROXY / NO_PROXY, as self-hosted runners behind a proxy expect.
+    agent = new EnvHttpProxyAgent({
+      connect: { timeout: timeoutMs },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs
+    });
+    agents.set(timeoutMs, agent);
+  }
+  return agent;
+}
+
+/** Milliseconds from a Retry-After header: delta seconds or an HTTP date. */
+export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1000;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+/** Exponential backoff 0.5 s, 1 s, 2 s … unless the server says how long to wait. */
+export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, capMs: number): number {
+  const base = retryAfterMs ?? 500 * 2 ** (attempt - 1);
+  return Math.min(base, capMs);
+}
+
+function describeNetworkError(err: unknown): string {
+  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError)
+    return 'timed out';
+  if (err instanceof undiciErrors.ConnectTimeoutError) return 'connect timed out';
+  const code = (err as { code?: string }).code;
+  return code ? `${code}` : err instanceof Error ? err.message : String(err);
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const sleep = options.sleep ?? realSleep;
+  const attempts = options.attempts ?? 4;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxWait = options.maxRetryWaitMs ?? 30_000;
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const redact = (text: string) => options.redactor.redact(text);
+
+  async function once<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const url = new URL(base + req.path);
+    for (const [key, value] of Object.entries(req.query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${req.token ?? options.token}`,
+      accept: 'application/json',
+      'user-agent': options.userAgent ?? 'ci-token-rotator',
+      ...req.headers
+    };
+    if (req.body !== undefined) headers['content-type'] = 'application/json';
+    let res: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      res = await request(url, {
+        method: req.method,
+        headers,
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        dispatcher: agentFor(timeoutMs)
+      });
+      text = await res.body.text();
+    } catch (err) {
+      throw new NetworkError(req.method, req.path, describeNetworkError(err));
+    }
+    let body: unknown = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const snippet = redact(text).slice(0, BODY_SNIPPET);
+      throw new HttpError(res.statusCode, req.method, req.path, body, snippet, res.headers);
+    }
+    return { status: res.statusCode, body: body as T, headers: res.headers };
+  }
+
+  return {
+    async send<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+      const idempotent = req.idempotent ?? req.method !== 'POST';
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await once<T>(req);
+        } catch (err) {
+          const retryable =
+            err instanceof NetworkError || (err instanceof HttpError && RETRYABLE_STATUS.has(err.status));
+          if (!idempotent || !retryable || attempt >= attempts) throw err;
+          const retryAfter =
+            err instanceof HttpError ? parseRetryAfter(err.headers['retry-after'], Date.now()) : undefined;
+          await sleep(retryDelayMs(attempt, retryAfter, maxWait));
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { HttpError } from '../http.js';
+import { ProviderError, providerError, unexpected, type ErrorWording } from './errors.js';
+import type { Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
+
+// Bodies per the Databricks Tokens API (API-FACTS §2). Times are epoch ms; expiry -1 = none.
+interface PublicTokenInfo {
+  token_id: string;
+  comment?: string;
+  creation_time?: number;
+  expiry_time?: number;
+}
+interface CreateTokenBody {
+  lifetime_seconds: number;
+  comment: string;
+}
+interface CreateTokenResponse {
+  token_value: string;
+  token_info: PublicTokenInfo;
+}
+interface ListTokensResponse {
+  token_infos?: PublicTokenInfo[];
+}
+interface RevokeTokenBody {
+  token_id: string;
+}
+interface DatabricksErrorBody {
+  // A string code normally, but the number 403 for an invalid access token.
+  error_code?: string | number;
+  message?: string;
+}
+
+const LABEL = 'Databricks';
+
+const wording: ErrorWording = {
+  label: LABEL,
+  messageOf: (body) => (body as DatabricksErrorBody | undefined)?.message,
+  isAuthFailure: (err) =>
+    err.status === 401 ||
+    (err.status === 403 && typeof (err.body as DatabricksErrorBody)?.error_code === 'number'),
+  authHint:
+    'Check that provider-token holds a live Databricks personal access token for this workspace, and that its user may use tokens (workspace setting "Personal Access Tokens", CAN_USE).'
+};
+
+function errorCode(err: unknown): string | undefined {
+  if (!(err instanceof HttpError)) return undefined;
+  const code = (err.body as DatabricksErrorBody | undefined)?.error_code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function toToken(info: PublicTokenInfo): ProviderToken {
+  return {
+    id: info.token_id,
+    name: info.comment ?? '',
+    createdAt: typeof info.creation_time === 'number' ? new Date(info.creation_time) : null,
+    expiresAt:
+      typeof info.expiry_time === 'number' && info.expiry_time > 0 ? new Date(info.expiry_time) : null
+  };
+}
+
+/** Databricks token IDs are the SHA-256 hex of the token value. */
+export function databricksTokenId(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+function createDatabricks({ http, actingToken }: ProviderConfig): Provider {
+  async function listWith(action: string, token?: string): Promise<ProviderToken[]> {
+    try {
+      const res = await http.send<ListTokensResponse>({ method: 'GET', path: '/api/2.0/token/list', token });
+      if (res.body && res.body.token_infos !== undefined && !Array.isArray(res.body.token_infos))
+        throw unexpected(LABEL, action, 'token_infos is not a list');
+      return (res.body?.token_infos ?? []).map(toToken);
+    } catch (err) {
+      throw providerError(wording, action, err);
+    }
+  }
+
+  return {
+    async checkAccess() {
+      const tokens = await listWith('checking provider-token');
+      const actingId = databricksTokenId(actingToken);
+      return { actingTokenId: tokens.some((t) => t.id === actingId) ? actingId : null };
+    },
+
+    async create({ name, lifetimeSeconds }) {
+      const body: CreateTokenBody = { lifetime_seconds: lifetimeSeconds, comment: name };
+      try {
+        const res = await http.send<CreateTokenResponse>({
+          method: 'POST',
+          path: '/api/2.0/token/create',
+          body
+        });
+        const { token_value: value, token_info: info } = res.body ?? {};
+        if (typeof value !== 'string' || typeof info?.token_id !== 'string')
+          throw unexpected(LABEL, 'creating a token', 'no token_value or token_info.token_id');
+        return { ...toToken(info), value };
+      } catch (err) {
+        if (errorCode(err) === 'QUOTA_EXCEEDED') {
+          throw new ProviderError(
+            `${LABEL}: creating a token was refused: the user has reached the workspace quota of 600 active tokens (QUOTA_EXCEEDED). Revoke unused tokens (User Settings → Developer → Access tokens, or \`databricks tokens list\` / \`databricks tokens delete\`) and run again.`,
+            'quota'
+          );
+        }
+        throw providerError(wording, 'creating a token', err);
+      }
+    },
+
+    async verify(token) {
+      await listWith('verifying the new token', token.value);
+    },
+
+    async revoke(id) {
+      const body: RevokeTokenBody = { token_id: id };
+      try {
+        // Revoking is idempotent, so this POST may be retried.
+        await http.send({ method: 'POST', path: '/api/2.0/token/delete', body, idempotent: true });
+        return 'revoked';
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 404) return 'already-gone';
+        throw providerError(wording, `revoking token ${id}`, err);
+      }
+    },
+
+    list: () => listWith('listing tokens')
+  };
+}
+
+export const databricks: ProviderSpec = {
+  name: 'databricks',
+  label: LABEL,
+  // Databricks caps token lifetime at 730 days (admins may lower it).
+  maxLifetimeSeconds: 730 * 86400,
+  maxNameLength: 200,
+  idPattern: /^[A-Za-z0-9_-]{1,128}$/,
+  idDescription: 'a Databricks token ID (the hex token_id from `databricks tokens list`)',
+  acceptsScopes: false,
+  create: createDatabricks
+};

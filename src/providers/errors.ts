@@ -1,0 +1,60 @@
+import { HttpError, NetworkError } from '../http.js';
+
+export type ProviderErrorKind = 'auth' | 'permission' | 'not-found' | 'quota' | 'rejected' | 'unavailable';
+
+/** A provider failure, worded for the user, prefixed with the provider's name. */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly kind: ProviderErrorKind,
+    /** True when a state-changing request may have taken effect despite the error. */
+    readonly ambiguous = false
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export interface ErrorWording {
+  label: string;
+  /** Pulls the service's own message out of its error body. */
+  messageOf(body: unknown): string | undefined;
+  /** The acting credential was refused (invalid, expired, revoked). */
+  isAuthFailure(err: HttpError): boolean;
+  authHint: string;
+}
+
+/** Turns a client error into a ProviderError that says what failed and what to check. */
+export function providerError(wording: ErrorWording, action: string, err: unknown): ProviderError {
+  const { label } = wording;
+  if (err instanceof ProviderError) return err;
+  if (err instanceof NetworkError) {
+    return new ProviderError(
+      `${label}: ${action} failed: ${err.message}. The provider API could not be reached; check provider-url and the runner's network.`,
+      'unavailable',
+      err.method === 'POST'
+    );
+  }
+  if (err instanceof HttpError) {
+    const said = wording.messageOf(err.body) ?? err.bodyText;
+    const what = `${label}: ${action} failed with HTTP ${err.status}${said ? ` (${said})` : ''}`;
+    if (wording.isAuthFailure(err)) return new ProviderError(`${what}. ${wording.authHint}`, 'auth');
+    if (err.status === 404) return new ProviderError(`${what}.`, 'not-found');
+    if (err.status === 429)
+      return new ProviderError(`${what}. The provider is rate limiting; try again later.`, 'unavailable');
+    if (err.status >= 500)
+      return new ProviderError(
+        `${what}. The provider had a server error; try again later.`,
+        'unavailable',
+        true
+      );
+    if (err.status === 403) return new ProviderError(`${what}. ${wording.authHint}`, 'permission');
+    return new ProviderError(`${what}.`, 'rejected');
+  }
+  return new ProviderError(`${label}: ${action} failed: ${String(err)}`, 'rejected');
+}
+
+/** The response had an unexpected shape: fail clearly instead of writing `undefined` somewhere. */
+export function unexpected(label: string, action: string, detail: string): ProviderError {
+  return new ProviderError(`${label}: ${action}: unexpected response (${detail}).`, 'rejected');
+}

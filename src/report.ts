@@ -1,0 +1,103 @@
+import type { RotationReport, TargetOutcome, RevokeOutcome } from './rotate.js';
+
+/** The step's outputs, as strings. `token` is added by main only when output-token is set. */
+export interface Outputs {
+  'token-id': string;
+  'token-name': string;
+  'expires-at': string;
+  'previous-token-id': string;
+  'revoked-token-ids': string;
+  secrets: string;
+}
+
+const WRITTEN: TargetOutcome[] = ['created', 'updated'];
+
+export function outputsOf(report: RotationReport): Outputs {
+  const real = report.outcome !== 'planned';
+  return {
+    'token-id': real ? (report.token?.id ?? '') : '',
+    'token-name': report.token?.name ?? '',
+    'expires-at': report.token?.expiresAt ? isoSeconds(report.token.expiresAt) : '',
+    'previous-token-id': report.previousTokenId ?? '',
+    'revoked-token-ids': report.revocations
+      .filter((r) => r.outcome === 'revoked')
+      .map((r) => r.id)
+      .join(','),
+    secrets: JSON.stringify(report.targets.filter((t) => WRITTEN.includes(t.outcome)).map((t) => t.label))
+  };
+}
+
+/** ISO 8601 UTC to the second, with `Z`. */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+const TARGET_ICON: Record<TargetOutcome, string> = {
+  created: '✅ created',
+  updated: '✅ updated',
+  failed: '❌ failed',
+  'not written': '⏸️ not written',
+  'would write': '📝 would write'
+};
+const REVOKE_ICON: Record<RevokeOutcome, string> = {
+  revoked: '✅ revoked',
+  'already gone': '✅ already gone',
+  failed: '❌ failed',
+  'would revoke': '📝 would revoke'
+};
+
+export interface SummaryContext {
+  providerLabel: string;
+  now: Date;
+}
+
+function inDays(date: Date, now: Date): string {
+  const days = (date.getTime() - now.getTime()) / 86_400_000;
+  return days >= 1 ? `in ${Math.round(days)} day(s)` : `in ${Math.max(0, Math.round(days * 24))} hour(s)`;
+}
+
+/** The job summary: Markdown, never a token value. */
+export function renderSummary(report: RotationReport, context: SummaryContext): string {
+  const heading = {
+    rotated: `✅ ${context.providerLabel} token rotated`,
+    planned: `📝 ${context.providerLabel} token rotation plan (dry run)`,
+    failed: `❌ ${context.providerLabel} token rotation failed`
+  }[report.outcome];
+  const lines = [`## ${heading}`, ''];
+  if (report.token) {
+    const expiry = report.token.expiresAt
+      ? `${isoSeconds(report.token.expiresAt)} (${inDays(report.token.expiresAt, context.now)})`
+      : 'never';
+    lines.push(
+      '| token | |',
+      '|---|---|',
+      `| ID | ${cell(report.token.id)} |`,
+      `| name | ${cell(report.token.name)} |`,
+      `| expires | ${expiry} |`,
+      `| replaces | ${cell(report.previousTokenId ?? '(none recorded)')} |`,
+      ''
+    );
+  }
+  lines.push('| target | kind | result |', '|---|---|---|');
+  for (const t of report.targets)
+    lines.push(
+      `| ${cell(t.label)} | repository secret | ${TARGET_ICON[t.outcome]}${t.error ? `: ${cell(t.error)}` : ''} |`
+    );
+  lines.push('');
+  if (report.revocations.length > 0 || report.kept.length > 0) {
+    lines.push('| token ID | revocation |', '|---|---|');
+    for (const r of report.revocations)
+      lines.push(`| ${cell(r.id)} | ${REVOKE_ICON[r.outcome]}${r.error ? `: ${cell(r.error)}` : ''} |`);
+    for (const id of report.kept) lines.push(`| ${cell(id)} | ⏳ kept (keep-previous) |`);
+    lines.push('');
+  }
+  if (report.errors.length > 0) {
+    lines.push('### What failed', '');
+    for (const e of report.errors) lines.push(`- ${cell(e)}`);
+    lines.push('');
+  }
+  lines.push(`**State:** ${report.leftAs}`, '');
+  return lines.join('\n');
+}

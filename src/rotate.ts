@@ -1,0 +1,347 @@
+import type { Sleep } from './http.js';
+import type { SecretTarget, SecretsPort, PublicKey, WriteResult } from './github/secrets.js';
+import type { StatePort } from './github/state-store.js';
+import { ProviderError } from './providers/errors.js';
+import type { NewToken, Provider, ProviderName } from './providers/index.js';
+import { planRevocations, revocationBatches, type RevocationPlan } from './revocations.js';
+import { parseState, serializeState, type RotationState } from './state.js';
+
+export interface RotationPlanInputs {
+  tokenName: string;
+  lifetimeSeconds: number;
+  scopes?: string;
+  keepPrevious: number;
+  /** An ID, or `current` for the token given as provider-token. */
+  previousTokenId?: string;
+  dryRun: boolean;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+export interface RotateDeps {
+  provider: Provider;
+  providerName: ProviderName;
+  secrets: SecretsPort;
+  targets: SecretTarget[];
+  state: StatePort;
+  /** How the state is named in messages, e.g. `variable X_TOKEN_STATE in octo/app`. */
+  stateLabel: string;
+  now(): Date;
+  sleep: Sleep;
+  log: Logger;
+  /** Called the instant a token value exists, before anything can print it. */
+  mask(value: string): void;
+  /** Attempts to verify the new token (it may take a moment to become usable). */
+  verifyAttempts?: number;
+}
+
+export type TargetOutcome = WriteResult | 'failed' | 'not written' | 'would write';
+export interface TargetResult {
+  label: string;
+  outcome: TargetOutcome;
+  error?: string;
+}
+
+export type RevokeOutcome = 'revoked' | 'already gone' | 'failed' | 'would revoke';
+export interface RevokeResult {
+  id: string;
+  outcome: RevokeOutcome;
+  error?: string;
+}
+
+export interface TokenSummary {
+  id: string;
+  name: string;
+  expiresAt: Date | null;
+}
+
+export interface RotationReport {
+  outcome: 'rotated' | 'planned' | 'failed';
+  dryRun: boolean;
+  token?: TokenSummary;
+  /** Only for the `token` output, once some target holds it; already masked. */
+  tokenValue?: string;
+  previousTokenId?: string;
+  targets: TargetResult[];
+  revocations: RevokeResult[];
+  /** Replaced tokens left alive by keep-previous. */
+  kept: string[];
+  /** What went wrong, in order. Empty when the rotation completed. */
+  errors: string[];
+  /** Where things were left and what the next run does. */
+  leftAs: string;
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const NOTHING_CHANGED = 'Nothing was changed: no token was created and no secret or state was written.';
+const NEW_TOKEN_GRACE_MS = 5 * 60_000;
+
+function settledValues<T>(results: PromiseSettledResult<T>[]): (T | undefined)[] {
+  return results.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+}
+
+/**
+ * The rotation protocol: preflight → create → verify → write every target → record state →
+ * revoke. At every step each target holds a live token; a failure stops the protocol where the
+ * working credential is still safe, and the report says what was left where.
+ */
+export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promise<RotationReport> {
+  const { provider, secrets, targets, log } = deps;
+  const report: RotationReport = {
+    outcome: 'failed',
+    dryRun: plan.dryRun,
+    targets: targets.map((t) => ({ label: t.label, outcome: 'not written' })),
+    revocations: [],
+    kept: [],
+    errors: [],
+    leftAs: NOTHING_CHANGED
+  };
+  const fail = (leftAs: string) => {
+    report.outcome = 'failed';
+    report.leftAs = leftAs;
+    return report;
+  };
+
+  // 1. Preflight, read-only and all at once: provider access, state, every target's key.
+  log.info(`Checking access: ${deps.providerName}, ${deps.stateLabel}, ${targets.length} target(s)`);
+  const [accessResult, stateResult, ...keyResults] = await Promise.allSettled([
+    provider.checkAccess(),
+    deps.state.read(),
+    ...targets.map((t) => secrets.publicKey(t))
+  ]);
+  if (accessResult.status === 'rejected') report.errors.push(messageOf(accessResult.reason));
+  let state: RotationState | undefined;
+  if (stateResult.status === 'rejected') report.errors.push(messageOf(stateResult.reason));
+  else if (stateResult.value !== undefined) {
+    const parsed = parseState(stateResult.value, deps.providerName);
+    if (parsed.problem)
+      report.errors.push(
+        `The state ${deps.stateLabel} ${parsed.problem}. Delete the variable, or set state-variable to another name.`
+      );
+    state = parsed.state;
+  }
+  keyResults.forEach((result, i) => {
+    if (result.status === 'rejected') {
+      report.errors.push(messageOf(result.reason));
+      report.targets[i] = {
+        label: targets[i]?.label ?? '',
+        outcome: 'failed',
+        error: messageOf(result.reason)
+      };
+    }
+  });
+  if (report.errors.length > 0 || accessResult.status === 'rejected') return fail(NOTHING_CHANGED);
+  const keys = settledValues(keyResults) as PublicKey[];
+  const stateExisted = stateResult.status === 'fulfilled' && stateResult.value !== undefined;
+  const actingTokenId = accessResult.value.actingTokenId;
+
+  let explicitPrevious = plan.previousTokenId;
+  if (explicitPrevious === 'current') {
+    if (!actingTokenId) {
+      report.errors.push(
+        'previous-token-id is "current", but the token given as provider-token was not found among the tokens the provider lists. Give its ID instead.'
+      );
+      return fail(NOTHING_CHANGED);
+    }
+    explicitPrevious = actingTokenId;
+  }
+  const revocation = planRevocations({ state, explicitPrevious, keepPrevious: plan.keepPrevious });
+  report.previousTokenId = revocation.previous;
+  report.kept = revocation.kept;
+
+  const startedAt = deps.now();
+  const expiresAt = new Date(startedAt.getTime() + plan.lifetimeSeconds * 1000);
+  if (plan.dryRun) {
+    report.outcome = 'planned';
+    report.token = { id: '(new)', name: plan.tokenName, expiresAt };
+    report.targets = targets.map((t) => ({ label: t.label, outcome: 'would write' }));
+    report.revocations = revocation.revoke.map((id) => ({ id, outcome: 'would revoke' }));
+    report.leftAs = 'Dry run: nothing was created, written or revoked.';
+    return report;
+  }
+
+  // 2. Create. Never retried blindly: a lost answer may still have minted a token.
+  let token: NewToken;
+  try {
+    token = await provider.create({
+      name: plan.tokenName,
+      expiresAt,
+      lifetimeSeconds: plan.lifetimeSeconds,
+      scopes: plan.scopes
+    });
+  } catch (err) {
+    report.errors.push(messageOf(err));
+    if (err instanceof ProviderError && err.ambiguous)
+      return fail(await revokeLostTokens(plan, deps, startedAt, revocation, state, actingTokenId));
+    return fail(
+      'Nothing was changed: no token was created; the secret and state still hold the previous token.'
+    );
+  }
+  deps.mask(token.value);
+  report.token = {
+    id: token.id,
+    name: token.name || plan.tokenName,
+    expiresAt: token.expiresAt ?? expiresAt
+  };
+  log.info(
+    `Created token ${token.id} (${report.token.name}), expiring ${report.token.expiresAt?.toISOString()}`
+  );
+
+  // 3. Verify, allowing a moment for the new token to become usable.
+  const verifyError = await verifyWithRetry(token, deps);
+  if (verifyError) {
+    report.errors.push(verifyError);
+    return fail(await discardNewToken(token, deps, report, 'failed verification'));
+  }
+
+  // 4. Write every target at once.
+  const writes = await Promise.allSettled(
+    targets.map((t, i) => secrets.write(t, keys[i] as PublicKey, token.value))
+  );
+  writes.forEach((result, i) => {
+    const label = targets[i]?.label ?? '';
+    if (result.status === 'fulfilled') report.targets[i] = { label, outcome: result.value };
+    else {
+      report.targets[i] = { label, outcome: 'failed', error: messageOf(result.reason) };
+      report.errors.push(messageOf(result.reason));
+    }
+  });
+  const written = writes.filter((w) => w.status === 'fulfilled').length;
+  if (written === 0)
+    return fail(await discardNewToken(token, deps, report, 'could not be written to any target'));
+  // Some secret holds it now, so later steps may need it too.
+  report.tokenValue = token.value;
+  log.info(`Wrote ${written} of ${targets.length} target(s)`);
+
+  // 5. Record the new token, and the IDs owed revocation, before revoking anything.
+  const newState: RotationState = {
+    provider: deps.providerName,
+    tokenId: token.id,
+    tokenName: report.token.name,
+    expiresAt: report.token.expiresAt?.toISOString() ?? null,
+    rotatedAt: startedAt.toISOString(),
+    kept: revocation.kept,
+    revoke: revocation.revoke
+  };
+  try {
+    await deps.state.write(serializeState(newState), stateExisted);
+  } catch (err) {
+    report.errors.push(messageOf(err));
+    const previous = revocation.previous
+      ? `the previous token ${revocation.previous} was NOT revoked and`
+      : 'nothing was revoked; the state';
+    return fail(
+      `Every written target holds the new token ${token.id}, but the state could not be written: ${previous} is still what ${deps.stateLabel} records. Token ${token.id} is live but unrecorded until it expires (${newState.expiresAt ?? 'never'}). Fix the permission; the next run rotates again and revokes what the state records.`
+    );
+  }
+
+  if (written < targets.length) {
+    return fail(
+      `Targets written hold the new token ${token.id}; the others still hold the previous token, so nothing was revoked. The state records ${token.id} and owes revocation of ${describeIds(revocation.revoke)}; the next run writes every target, then revokes them.`
+    );
+  }
+
+  // 6. Revoke, the acting token last so the calls before it still authenticate.
+  for (const batch of revocationBatches(revocation.revoke, actingTokenId)) {
+    const results = await Promise.allSettled(batch.map((id) => provider.revoke(id)));
+    results.forEach((result, i) => {
+      const id = batch[i] ?? '';
+      if (result.status === 'fulfilled')
+        report.revocations.push({ id, outcome: result.value === 'revoked' ? 'revoked' : 'already gone' });
+      else {
+        report.revocations.push({ id, outcome: 'failed', error: messageOf(result.reason) });
+        report.errors.push(messageOf(result.reason));
+      }
+    });
+  }
+  const failedRevokes = report.revocations.filter((r) => r.outcome === 'failed').map((r) => r.id);
+  if (failedRevokes.length > 0)
+    return fail(
+      `Every target holds the new token ${token.id} and the state records it. Revoking ${describeIds(failedRevokes)} failed; the state records them as owed, and the next run revokes them.`
+    );
+
+  report.outcome = 'rotated';
+  report.leftAs = `Every target holds the new token ${token.id}; the state records it.`;
+  return report;
+}
+
+function describeIds(ids: string[]): string {
+  return ids.length === 0 ? 'no tokens' : ids.join(', ');
+}
+
+async function verifyWithRetry(token: NewToken, deps: RotateDeps): Promise<string | undefined> {
+  const attempts = deps.verifyAttempts ?? 3;
+  let last = '';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      await deps.provider.verify(token);
+      return undefined;
+    } catch (err) {
+      last = messageOf(err);
+      if (attempt < attempts) await deps.sleep(1000 * attempt);
+    }
+  }
+  return last;
+}
+
+/** The new token is unusable or unstored: revoke it so it is not left behind. */
+async function discardNewToken(
+  token: NewToken,
+  deps: RotateDeps,
+  report: RotationReport,
+  why: string
+): Promise<string> {
+  try {
+    const outcome = await deps.provider.revoke(token.id);
+    report.revocations.push({ id: token.id, outcome: outcome === 'revoked' ? 'revoked' : 'already gone' });
+    return `The new token ${token.id} ${why} and was revoked. The secret and state still hold the previous token.`;
+  } catch (err) {
+    report.revocations.push({ id: token.id, outcome: 'failed', error: messageOf(err) });
+    report.errors.push(messageOf(err));
+    return `The new token ${token.id} ${why}, and revoking it failed too: revoke token ${token.id} by hand. The secret and state still hold the previous token.`;
+  }
+}
+
+/**
+ * After an ambiguous create (no answer, or a 5xx), a token may exist that nobody holds. Find
+ * tokens carrying this rotation's name that appeared since the attempt and revoke them.
+ */
+async function revokeLostTokens(
+  plan: RotationPlanInputs,
+  deps: RotateDeps,
+  startedAt: Date,
+  revocation: RevocationPlan,
+  state: RotationState | undefined,
+  actingTokenId: string | null
+): Promise<string> {
+  const known = new Set(
+    [state?.tokenId, actingTokenId, ...revocation.kept, ...revocation.revoke].filter(
+      (id): id is string => !!id
+    )
+  );
+  try {
+    const lost = (await deps.provider.list()).filter(
+      (t) =>
+        t.name === plan.tokenName &&
+        !known.has(t.id) &&
+        (t.createdAt === null || t.createdAt.getTime() >= startedAt.getTime() - NEW_TOKEN_GRACE_MS)
+    );
+    const results = await Promise.allSettled(lost.map((t) => deps.provider.revoke(t.id)));
+    const failed = lost.filter((_, i) => results[i]?.status === 'rejected').map((t) => t.id);
+    const found =
+      lost.length === 0
+        ? 'no token was left behind'
+        : `token(s) ${describeIds(lost.map((t) => t.id))} created by the lost request were found`;
+    const fate = failed.length
+      ? `; revoking ${describeIds(failed)} failed, revoke them by hand`
+      : lost.length
+        ? ' and revoked'
+        : '';
+    return `Creating the token got no clear answer; ${found}${fate}. The secret and state still hold the previous token; run again.`;
+  } catch (err) {
+    return `Creating the token got no clear answer, and listing tokens to check failed (${messageOf(err)}): a token named "${plan.tokenName}" may exist that no secret holds; revoke it by hand. The secret and state still hold the previous token.`;
+  }
+}
