@@ -166,11 +166,9 @@ export function parseInputs(get: InputGetter, env: Record<string, string | undef
     );
 
   const secretName = read('secret-name').toUpperCase();
+  const secretNameProblem = secretName === '' ? 'is required' : checkSecretName(secretName);
   if (secretName === '') problems.push('secret-name is required');
-  else {
-    const problem = checkSecretName(secretName);
-    if (problem) problems.push(`secret-name: ${shown(secretName)} ${problem}`);
-  }
+  else if (secretNameProblem) problems.push(`secret-name: ${shown(secretName)} ${secretNameProblem}`);
 
   const repositoryItems = splitList(get('repositories'));
   const repositories: string[] = [];
@@ -219,10 +217,10 @@ export function parseInputs(get: InputGetter, env: Record<string, string | undef
     }
   }
 
-  const stateVariable = (
-    read('state-variable') || (secretName ? `${secretName}_TOKEN_STATE` : '')
-  ).toUpperCase();
-  if (stateVariable !== '') {
+  const stateVariableValue = read('state-variable');
+  const stateVariable = (stateVariableValue || `${secretName}_TOKEN_STATE`).toUpperCase();
+  // The default derives from secret-name: judged only once that is valid.
+  if (stateVariableValue !== '' || !secretNameProblem) {
     const problem = checkSecretName(stateVariable);
     if (problem) problems.push(`state-variable: ${shown(stateVariable)} ${problem}`);
   }
