@@ -1,0 +1,66 @@
+/**
+ * Start the simulators for manual runs and the demo:
+ *   npx tsx sim/cli.ts [--provider vercel|databricks|linode] [--latency-ms N] [--port-base N]
+ * Prints one JSON object with URLs and seeded credentials, then runs until SIGINT/SIGTERM.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { startDatabricksSim } from './databricks.js';
+import { startGithubSim } from './github.js';
+import { startLinodeSim } from './linode.js';
+import type { ProviderSim } from './provider.js';
+import type { SimOptions } from './server.js';
+import { startVercelSim } from './vercel.js';
+
+const PROVIDERS = { vercel: startVercelSim, databricks: startDatabricksSim, linode: startLinodeSim } as const;
+type ProviderName = keyof typeof PROVIDERS;
+
+function count(name: string, raw: string | undefined): number {
+  const n = Number(raw ?? 0);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--${name} must be a non-negative integer, got '${raw}'`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      provider: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'port-base': { type: 'string' }
+    }
+  });
+  const names = Object.keys(PROVIDERS) as ProviderName[];
+  if (values.provider !== undefined && !names.includes(values.provider as ProviderName))
+    throw new Error(`--provider must be one of ${names.join(', ')}, got '${values.provider}'`);
+  const chosen = values.provider === undefined ? names : [values.provider as ProviderName];
+  const latencyMs = count('latency-ms', values['latency-ms']);
+  const portBase = count('port-base', values['port-base']);
+  const at = (offset: number): SimOptions => ({ latencyMs, port: portBase === 0 ? 0 : portBase + offset });
+
+  const github = await startGithubSim(at(0));
+  const repository = 'octo/app';
+  const token = `ghp_${randomBytes(18).toString('hex')}`;
+  github.addRepo(repository);
+  github.addToken(token);
+  const servers: { close(): Promise<void> }[] = [github];
+  const out: Record<string, unknown> = { github: { url: github.url, token, repository } };
+  for (const name of chosen) {
+    const sim: ProviderSim = await PROVIDERS[name](at(names.indexOf(name) + 1));
+    servers.push(sim);
+    const seeded = sim.issueToken({ name: 'seeded by sim/cli' });
+    out[name] = { url: sim.url, token: seeded.value, tokenId: seeded.id };
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+
+  const stop = (): void => {
+    void Promise.all(servers.map((s) => s.close())).then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`sim: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
