@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { Redactor } from './redact.js';
 
 export type Sleep = (ms: number) => Promise<void>;
@@ -73,19 +73,16 @@ export interface HttpClient {
   send<T>(req: HttpRequest): Promise<HttpResponse<T>>;
 }
 
-const agents = new Map<number, Dispatcher>();
-function agentFor(timeoutMs: number): Dispatcher {
-  let agent = agents.get(timeoutMs);
-  if (!agent) {
-    // Honours HTTPS_PROXY / NO_PROXY, as self-hosted runners behind a proxy expect.
-    agent = new EnvHttpProxyAgent({
-      connect: { timeout: timeoutMs },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs
-    });
-    agents.set(timeoutMs, agent);
-  }
-  return agent;
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+/**
+ * A connection pool with timeouts on connect, headers and body. Behind a proxy (HTTPS_PROXY,
+ * NO_PROXY), as self-hosted runners often are, it goes through it; undici's proxy agent is
+ * only used then, since it prints an "experimental" warning wherever it is created.
+ */
+export function createDispatcher(timeoutMs: number, env = process.env): Dispatcher {
+  const options = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+  return PROXY_VARIABLES.some((name) => env[name]) ? new EnvHttpProxyAgent(options) : new Agent(options);
 }
 
 /** Milliseconds from a Retry-After header: delta seconds or an HTTP date. */
@@ -103,6 +100,15 @@ export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, 
   return Math.min(base, capMs);
 }
 
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 function describeNetworkError(err: unknown): string {
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError)
     return 'timed out';
@@ -117,6 +123,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxWait = options.maxRetryWaitMs ?? 30_000;
   const base = options.baseUrl.replace(/\/+$/, '');
+  const dispatcher = createDispatcher(timeoutMs);
   const redact = (text: string) => options.redactor.redact(text);
 
   async function once<T>(req: HttpRequest): Promise<HttpResponse<T>> {
@@ -137,21 +144,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         method: req.method,
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        dispatcher: agentFor(timeoutMs)
+        dispatcher
       });
       text = await res.body.text();
     } catch (err) {
       throw new NetworkError(req.method, req.path, describeNetworkError(err));
     }
-    let body: unknown = undefined;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-      }
-    }
-    if (res.statusCode < 200 || res.statusCode >= 300) {
+    const ok = res.statusCode >= 200 && res.statusCode < 300;
+    // An error body is redacted before anything reads it: services echo what they were sent.
+    const body = parseBody(ok ? text : redact(text));
+    if (!ok) {
       const snippet = redact(text).slice(0, BODY_SNIPPET);
       throw new HttpError(res.statusCode, req.method, req.path, body, snippet, res.headers);
     }

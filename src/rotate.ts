@@ -2,7 +2,7 @@ import type { Sleep } from './http.js';
 import type { SecretTarget, SecretsPort, PublicKey, WriteResult } from './github/secrets.js';
 import type { StatePort } from './github/state-store.js';
 import { ProviderError } from './providers/errors.js';
-import type { NewToken, Provider, ProviderName } from './providers/index.js';
+import type { NewToken, Provider, ProviderName, ProviderToken } from './providers/index.js';
 import { planRevocations, revocationBatches, type RevocationPlan } from './revocations.js';
 import { parseState, serializeState, type RotationState } from './state.js';
 
@@ -148,7 +148,11 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
     }
     explicitPrevious = actingTokenId;
   }
-  const revocation = planRevocations({ state, explicitPrevious, keepPrevious: plan.keepPrevious });
+  const revocation = planRevocations({
+    state: state && withoutDeadTokens(state, accessResult.value.tokens),
+    explicitPrevious,
+    keepPrevious: plan.keepPrevious
+  });
   report.previousTokenId = revocation.previous;
   report.kept = revocation.kept;
 
@@ -266,6 +270,19 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
   report.outcome = 'rotated';
   report.leftAs = `Every target holds the new token ${token.id}; the state records it.`;
   return report;
+}
+
+/**
+ * Owed and kept IDs the provider no longer lists are gone already: dropping them keeps the state
+ * from growing, and costs nothing, since the preflight listed the live tokens anyway.
+ */
+function withoutDeadTokens(state: RotationState, live: ProviderToken[]): RotationState {
+  const ids = new Set(live.map((t) => t.id));
+  return {
+    ...state,
+    kept: state.kept.filter((id) => ids.has(id)),
+    revoke: state.revoke.filter((id) => ids.has(id))
+  };
 }
 
 function describeIds(ids: string[]): string {

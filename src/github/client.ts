@@ -1,6 +1,7 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
-import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
+import { fetch as undiciFetch } from 'undici';
+import { createDispatcher } from '../http.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -15,15 +16,11 @@ export interface GitHubClientOptions {
 
 /**
  * Octokit (typed endpoints) with @octokit/plugin-retry for 5xx and network errors. Requests go
- * through undici with timeouts, since Octokit sets none, and honour HTTPS_PROXY / NO_PROXY.
+ * through undici with timeouts, since Octokit sets none, and the runner's proxy settings.
  */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const timeout = options.timeoutMs ?? 30_000;
-  const dispatcher = new EnvHttpProxyAgent({
-    connect: { timeout },
-    headersTimeout: timeout,
-    bodyTimeout: timeout
-  });
+  const dispatcher = createDispatcher(timeout);
   const fetch = (url: string, init: Record<string, unknown>) => undiciFetch(url, { ...init, dispatcher });
   return getOctokit(
     options.token,

@@ -79,7 +79,7 @@ function createDatabricks({ http, actingToken }: ProviderConfig): Provider {
     async checkAccess() {
       const tokens = await listWith('checking provider-token');
       const actingId = databricksTokenId(actingToken);
-      return { actingTokenId: tokens.some((t) => t.id === actingId) ? actingId : null };
+      return { actingTokenId: tokens.some((t) => t.id === actingId) ? actingId : null, tokens };
     },
 
     async create({ name, lifetimeSeconds }) {

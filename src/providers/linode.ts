@@ -68,6 +68,8 @@ function toToken(token: LinodeToken): ListedToken {
   };
 }
 
+const withoutPrefix = ({ shownPrefix: _shown, ...token }: ListedToken): ProviderToken => token;
+
 function createLinode({ http, actingToken }: ProviderConfig): Provider {
   async function listAll(action: string): Promise<ListedToken[]> {
     const tokens: ListedToken[] = [];
@@ -94,7 +96,10 @@ function createLinode({ http, actingToken }: ProviderConfig): Provider {
       const tokens = await listAll('checking provider-token');
       const prefix = actingToken.slice(0, SHOWN_PREFIX);
       const matches = tokens.filter((t) => t.shownPrefix === prefix);
-      return { actingTokenId: matches.length === 1 && matches[0] ? matches[0].id : null };
+      return {
+        actingTokenId: matches.length === 1 && matches[0] ? matches[0].id : null,
+        tokens: tokens.map(withoutPrefix)
+      };
     },
 
     async create({ name, expiresAt, scopes }) {
@@ -130,7 +135,7 @@ function createLinode({ http, actingToken }: ProviderConfig): Provider {
     },
 
     async list() {
-      return (await listAll('listing tokens')).map(({ shownPrefix: _shown, ...token }) => token);
+      return (await listAll('listing tokens')).map(withoutPrefix);
     }
   };
 }

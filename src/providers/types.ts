@@ -18,6 +18,8 @@ export interface NewToken extends ProviderToken {
 export interface AccessCheck {
   /** ID of the token given as provider-token, where the check could tell it. */
   actingTokenId: string | null;
+  /** The acting user's live tokens, as list() gives them. */
+  tokens: ProviderToken[];
 }
 
 export interface CreateRequest {
@@ -30,7 +32,7 @@ export interface CreateRequest {
 
 /** One provider's token API. Knows its endpoints, formats and errors; nothing of GitHub. */
 export interface Provider {
-  /** Read-only: the acting token works and may manage tokens. */
+  /** Read-only: the acting token works and may manage tokens; lists the live tokens. */
   checkAccess(): Promise<AccessCheck>;
   /** Mints a token. Never retried by the client: a lost response may still have minted one. */
   create(request: CreateRequest): Promise<NewToken>;

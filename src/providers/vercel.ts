@@ -67,10 +67,35 @@ function createVercel({ http }: ProviderConfig): Provider {
     }
   }
 
+  async function list(action = 'listing tokens'): Promise<ProviderToken[]> {
+    const tokens: ProviderToken[] = [];
+    let until: string | number | undefined;
+    try {
+      // Bounded: 100 pages of 100 is far beyond any real account.
+      for (let page = 0; page < 100; page++) {
+        const res = await http.send<ListTokensResponse>({
+          method: 'GET',
+          path: '/v6/user/tokens',
+          query: { limit: 100, until }
+        });
+        tokens.push(...(res.body?.tokens ?? []).map(toToken));
+        const next = res.body?.pagination?.next;
+        if (next === null || next === undefined || next === until) break;
+        until = next;
+      }
+    } catch (err) {
+      throw providerError(wording, action, err);
+    }
+    return tokens;
+  }
+
   return {
     async checkAccess() {
-      const token = await current('checking provider-token');
-      return { actingTokenId: token.id };
+      const [token, tokens] = await Promise.all([
+        current('checking provider-token'),
+        list('checking provider-token')
+      ]);
+      return { actingTokenId: token.id, tokens };
     },
 
     async create({ name, expiresAt }) {
@@ -109,27 +134,7 @@ function createVercel({ http }: ProviderConfig): Provider {
       }
     },
 
-    async list() {
-      const tokens: ProviderToken[] = [];
-      let until: string | number | undefined;
-      try {
-        // Bounded: 100 pages of 100 is far beyond any real account.
-        for (let page = 0; page < 100; page++) {
-          const res = await http.send<ListTokensResponse>({
-            method: 'GET',
-            path: '/v6/user/tokens',
-            query: { limit: 100, until }
-          });
-          tokens.push(...(res.body?.tokens ?? []).map(toToken));
-          const next = res.body?.pagination?.next;
-          if (next === null || next === undefined || next === until) break;
-          until = next;
-        }
-      } catch (err) {
-        throw providerError(wording, 'listing tokens', err);
-      }
-      return tokens;
-    }
+    list: () => list()
   };
 }
 

@@ -1,0 +1,86 @@
+import { startGithubSim, type GithubSim, type ProviderSim } from '../sim/index.js';
+import { runAction } from '../scripts/run-action.js';
+import { PROVIDERS, startProviderSim } from './helpers/providers.js';
+
+const GITHUB_TOKEN = 'github_pat_dist_0123456789';
+
+// The bundle itself, run as the runner runs it, against the simulators over loopback.
+describe.each(PROVIDERS)('node dist/index.js with %s', (name) => {
+  let github: GithubSim;
+  let sim: ProviderSim;
+  let acting: { id: string; value: string };
+
+  beforeAll(async () => {
+    [github, sim] = await Promise.all([startGithubSim(), startProviderSim(name)]);
+    github.addRepo('octo/app');
+    github.addToken(GITHUB_TOKEN);
+    acting = sim.issueToken({ name: 'bootstrap' });
+  });
+  afterAll(async () => {
+    await Promise.all([github.close(), sim.close()]);
+  });
+
+  const inputs = (extra: Record<string, string> = {}) => ({
+    provider: name,
+    'provider-token': acting.value,
+    'provider-url': sim.url,
+    'secret-name': 'api_token',
+    'github-token': GITHUB_TOKEN,
+    ...extra
+  });
+  const env = () => ({ GITHUB_API_URL: github.url });
+
+  test('bootstrap run with previous-token-id: current, then a scheduled rotation', async () => {
+    const first = await runAction(inputs({ 'previous-token-id': 'current', 'output-token': 'true' }), env());
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const newValue = github.secretValue('octo/app', 'API_TOKEN') ?? '';
+    const issued = sim.tokens().find((t) => t.value === newValue);
+    expect(issued?.name).toBe('ci-token-rotator:octo/app:API_TOKEN');
+    expect(first.outputs).toMatchObject({
+      'token-id': issued?.id,
+      'token-name': 'ci-token-rotator:octo/app:API_TOKEN',
+      'previous-token-id': acting.id,
+      'revoked-token-ids': acting.id,
+      secrets: '["octo/app:API_TOKEN"]',
+      token: newValue
+    });
+    expect(first.outputs['expires-at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(
+      Math.abs(Date.parse(first.outputs['expires-at'] ?? '') - (Date.now() + 7 * 86_400_000))
+    ).toBeLessThan(60_000);
+    expect(sim.isLive(acting.value)).toBe(false);
+    expect(first.stdout).toContain(`::add-mask::${newValue}`);
+    // Masked, then never printed again; absent from the summary.
+    expect(first.stdout.split(newValue)).toHaveLength(2);
+    expect(first.summary).toContain('token rotated');
+    expect(first.summary).not.toContain(newValue);
+
+    // The scheduled run acts with the token the secret now holds.
+    const second = await runAction({ ...inputs(), 'provider-token': newValue }, env());
+    expect(second.code).toBe(0);
+    const newest = github.secretValue('octo/app', 'API_TOKEN') ?? '';
+    expect(newest).not.toBe(newValue);
+    expect(sim.isLive(newest)).toBe(true);
+    expect(sim.isLive(newValue)).toBe(false);
+    expect(second.outputs['revoked-token-ids']).toBe(issued?.id);
+    expect(second.outputs.token).toBeUndefined();
+    for (const text of [
+      second.stdout.replace(`::add-mask::${newValue}`, '').replace(`::add-mask::${newest}`, ''),
+      second.stderr,
+      second.summary,
+      second.outputsFile
+    ])
+      for (const secret of [newest, newValue]) expect(text).not.toContain(secret);
+  });
+
+  test('bad input fails with the input named, before any request', async () => {
+    github.clearLog();
+    sim.clearLog();
+    const run = await runAction(inputs({ lifetime: '5m' }), env());
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::Invalid input: lifetime: "5m" is shorter than the minimum 15m');
+    expect(github.requests).toEqual([]);
+    expect(sim.requests).toEqual([]);
+  });
+});

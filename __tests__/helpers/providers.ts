@@ -1,0 +1,33 @@
+import { createHttpClient } from '../../src/http.js';
+import { providers, type Provider, type ProviderName } from '../../src/providers/index.js';
+import { Redactor } from '../../src/redact.js';
+import { startDatabricksSim, startLinodeSim, startVercelSim, type ProviderSim } from '../../sim/index.js';
+
+export const PROVIDERS: ProviderName[] = ['vercel', 'databricks', 'linode'];
+
+export function startProviderSim(name: ProviderName): Promise<ProviderSim> {
+  return { vercel: startVercelSim, databricks: startDatabricksSim, linode: startLinodeSim }[name]();
+}
+
+export interface ClientUnderTest {
+  provider: Provider;
+  sleeps: number[];
+  redactor: Redactor;
+}
+
+/** The real provider client against a simulator; sleeps are recorded, not waited. */
+export function clientFor(name: ProviderName, sim: ProviderSim, actingToken: string): ClientUnderTest {
+  const sleeps: number[] = [];
+  const redactor = new Redactor();
+  redactor.add(actingToken);
+  const http = createHttpClient({
+    baseUrl: sim.url,
+    token: actingToken,
+    redactor,
+    timeoutMs: 2000,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    }
+  });
+  return { provider: providers[name].create({ baseUrl: sim.url, actingToken, http }), sleeps, redactor };
+}

@@ -1,0 +1,90 @@
+import { createGitHubClient } from '../../src/github/client.js';
+import { gitHubSecrets, repositorySecretTargets } from '../../src/github/secrets.js';
+import { gitHubVariableState } from '../../src/github/state-store.js';
+import type { ProviderName } from '../../src/providers/index.js';
+import { rotate, type RotateDeps, type RotationPlanInputs, type RotationReport } from '../../src/rotate.js';
+import { parseState, type RotationState } from '../../src/state.js';
+import { startGithubSim, type GithubSim, type ProviderSim } from '../../sim/index.js';
+import { clientFor, startProviderSim } from './providers.js';
+
+export const GITHUB_TOKEN = 'github_pat_test_0123456789';
+export const SECRET = 'API_TOKEN';
+export const STATE_VARIABLE = 'API_TOKEN_TOKEN_STATE';
+export const REPO = 'octo/app';
+
+/** GitHub and one provider simulator, seeded as a user would have them before the first run. */
+export interface World {
+  github: GithubSim;
+  sim: ProviderSim;
+  acting: { id: string; value: string };
+  masked: string[];
+  run(plan?: Partial<RotationPlanInputs>, options?: RunOptions): Promise<RotationReport>;
+  state(): RotationState | undefined;
+  close(): Promise<void>;
+}
+
+export interface RunOptions {
+  repositories?: string[];
+  actingToken?: string;
+  deps?: Partial<RotateDeps>;
+}
+
+export async function startWorld(name: ProviderName, repositories: string[] = [REPO]): Promise<World> {
+  const [github, sim] = await Promise.all([startGithubSim(), startProviderSim(name)]);
+  for (const repo of repositories) github.addRepo(repo);
+  github.addToken(GITHUB_TOKEN);
+  const acting = sim.issueToken({ name: 'bootstrap' });
+  const masked: string[] = [];
+  const octokit = createGitHubClient({
+    token: GITHUB_TOKEN,
+    baseUrl: github.url,
+    timeoutMs: 2000,
+    retryBaseMs: 1
+  });
+
+  return {
+    github,
+    sim,
+    acting,
+    masked,
+    run(plan = {}, options = {}) {
+      const targets = repositorySecretTargets(options.repositories ?? repositories, SECRET);
+      return rotate(
+        {
+          tokenName: `ci-token-rotator:${REPO}:${SECRET}`,
+          lifetimeSeconds: 7 * 86400,
+          keepPrevious: 0,
+          dryRun: false,
+          ...plan
+        },
+        {
+          provider: clientFor(name, sim, options.actingToken ?? acting.value).provider,
+          providerName: name,
+          secrets: gitHubSecrets(octokit),
+          targets,
+          state: gitHubVariableState(octokit, REPO, STATE_VARIABLE),
+          stateLabel: `variable ${STATE_VARIABLE} in ${REPO}`,
+          now: () => new Date(),
+          sleep: async () => undefined,
+          log: { info: () => undefined, warning: () => undefined },
+          mask: (value) => masked.push(value),
+          ...options.deps
+        }
+      );
+    },
+    state() {
+      const text = github.variable(REPO, STATE_VARIABLE);
+      return text === undefined ? undefined : parseState(text, name).state;
+    },
+    async close() {
+      await Promise.all([github.close(), sim.close()]);
+    }
+  };
+}
+
+/** Every request that changes something, on every simulator. */
+export function mutations(...sims: { requests: { method: string; path: string }[] }[]): string[] {
+  return sims.flatMap((s) =>
+    s.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)
+  );
+}
