@@ -33,6 +33,10 @@ test('defaults', () => {
     githubApiUrl: 'https://api.github.com',
     currentRepository: 'octo/app',
     repositories: ['octo/app'],
+    environment: undefined,
+    organization: undefined,
+    visibility: undefined,
+    secretType: 'actions',
     lifetime: '7d',
     lifetimeSeconds: 7 * 86400,
     tokenName: 'ci-token-rotator:octo/app:VERCEL_TOKEN',
@@ -89,6 +93,27 @@ test('booleans, keep-previous, previous-token-id', () => {
     2,
     'current'
   ]);
+});
+
+test('targets: environments, organisations, visibility, secret types', () => {
+  expect(parse({ repositories: 'octo/app, octo/web', environment: 'production/eu 1' })).toMatchObject({
+    repositories: ['octo/app', 'octo/web'],
+    environment: 'production/eu 1'
+  });
+  expect(parse({ organization: 'octo' })).toMatchObject({
+    organization: 'octo',
+    repositories: [],
+    visibility: undefined
+  });
+  expect(
+    parse({
+      organization: 'octo',
+      visibility: 'selected',
+      repositories: 'octo/app',
+      'secret-type': 'dependabot'
+    })
+  ).toMatchObject({ repositories: ['octo/app'], visibility: 'selected', secretType: 'dependabot' });
+  expect(parse({ 'secret-type': 'codespaces' }).secretType).toBe('codespaces');
 });
 
 test('a long default token name is cut to the provider limit', () => {
@@ -252,6 +277,47 @@ test.each(
         'keep-previous word',
         { 'keep-previous': 'one' },
         'keep-previous: "one" is not a whole number from 0 to 10'
+      ],
+      [
+        'unknown secret-type',
+        { 'secret-type': 'pages' },
+        'secret-type: "pages" is not one of actions, dependabot, codespaces'
+      ],
+      [
+        'unknown visibility',
+        { organization: 'octo', visibility: 'public' },
+        'visibility: "public" is not one of all, private, selected'
+      ],
+      ['visibility without organization', { visibility: 'all' }, 'visibility applies only with organization'],
+      [
+        'environment with organization',
+        { organization: 'octo', environment: 'prod' },
+        'environment cannot be combined with organization: organisation secrets have no environments'
+      ],
+      [
+        'selected without repositories',
+        { organization: 'octo', visibility: 'selected' },
+        'visibility: "selected" needs repositories: the owner/repo list that may use the organisation secret'
+      ],
+      [
+        'organization with repositories but not selected',
+        { organization: 'octo', repositories: 'octo/app' },
+        'repositories with organization lists the repositories selected to use the secret: set visibility: selected, or leave repositories out'
+      ],
+      [
+        'environment with dependabot',
+        { environment: 'prod', 'secret-type': 'dependabot' },
+        'environment secrets are Actions secrets only; secret-type dependabot cannot be used with environment'
+      ],
+      [
+        'bad organization',
+        { organization: 'octo/app' },
+        'organization: "octo/app" is not a GitHub organisation name (letters, digits and "-")'
+      ],
+      [
+        'environment too long',
+        { environment: 'e'.repeat(256) },
+        `environment: "${'e'.repeat(57)}..." is not an environment name (at most 255 printable characters)`
       ],
       ['dry-run yes', { 'dry-run': 'yes' }, 'dry-run: "yes" is not a boolean; use true or false'],
       ['output-token 1', { 'output-token': '1' }, 'output-token: "1" is not a boolean; use true or false'],

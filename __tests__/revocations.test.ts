@@ -8,8 +8,10 @@ const state = (over: Partial<RotationState> = {}): RotationState => ({
   tokenName: 'n',
   expiresAt: null,
   rotatedAt: '2026-01-01T00:00:00.000Z',
+  previous: null,
   kept: [],
   revoke: [],
+  incomplete: [],
   ...over
 });
 
@@ -67,8 +69,10 @@ describe('state', () => {
       token_name: 'n',
       expires_at: null,
       rotated_at: '2026-01-01T00:00:00.000Z',
+      previous: null,
       kept: ['K'],
-      revoke: ['R']
+      revoke: ['R'],
+      incomplete: []
     });
     expect(parseState(text, 'vercel').state).toEqual(state({ kept: ['K'], revoke: ['R'] }));
   });

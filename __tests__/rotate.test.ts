@@ -33,7 +33,9 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
     expect(world.masked).toEqual([held?.value]);
     expect(world.state()).toMatchObject({ tokenId: id, kept: [], revoke: [] });
     expect(report.previousTokenId).toBeUndefined();
-    expect(report.targets).toEqual([{ label: `${REPO}:${SECRET}`, outcome: 'created' }]);
+    expect(report.targets).toEqual([
+      { label: `${REPO}:${SECRET}`, kind: 'repository secret', outcome: 'created' }
+    ]);
     // Nothing recorded yet, so the hand-made token is left alone.
     expect(world.sim.isLive(world.acting.value)).toBe(true);
     expect(JSON.stringify({ ...report, tokenValue: undefined })).not.toContain(held?.value);
@@ -110,7 +112,9 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
     const report = await world.run({ dryRun: true });
     expect(report.outcome).toBe('planned');
     expect(report.revocations).toEqual([{ id: first.token?.id, outcome: 'would revoke' }]);
-    expect(report.targets).toEqual([{ label: `${REPO}:${SECRET}`, outcome: 'would write' }]);
+    expect(report.targets).toEqual([
+      { label: `${REPO}:${SECRET}`, kind: 'repository secret', outcome: 'would write' }
+    ]);
     expect(mutations(world.github, world.sim)).toEqual([]);
     expect(world.sim.isLive(first.token?.id ?? '')).toBe(true);
   });
@@ -218,6 +222,33 @@ describe('several repositories', () => {
     expect(third.outcome).toBe('rotated');
     expect(world.sim.isLive(first.token?.id ?? '')).toBe(false);
     expect(world.sim.isLive(second.token?.id ?? '')).toBe(false);
+  });
+
+  test('self-rotation: a re-run completes a partial rotation without minting another token', async () => {
+    const first = await world.run();
+    const firstValue = world.github.secretValue('octo/app', SECRET) ?? '';
+    world.github.fault({ method: 'PUT', path: `/repos/octo/web/actions/secrets/${SECRET}`, status: 422 });
+    const second = await world.run({}, { actingToken: firstValue });
+    expect(second.outcome).toBe('failed');
+    expect(world.state()).toMatchObject({ tokenId: second.token?.id, incomplete: ['octo/web:API_TOKEN'] });
+    const secondValue = world.github.secretValue('octo/app', SECRET) ?? '';
+    const minted = world.sim.tokens().length;
+
+    // The scheduled re-run acts with the secret of octo/app: the token the partial run created.
+    const third = await world.run({}, { actingToken: secondValue });
+    expect(third.outcome).toBe('rotated');
+    expect(world.sim.tokens()).toHaveLength(minted);
+    expect(third.token?.id).toBe(second.token?.id);
+    expect(world.github.secretValue('octo/web', SECRET)).toBe(secondValue);
+    expect(third.revocations).toEqual([{ id: first.token?.id, outcome: 'revoked' }]);
+    expect(world.sim.isLive(firstValue)).toBe(false);
+    expect(world.sim.isLive(secondValue)).toBe(true);
+    expect(world.state()).toMatchObject({
+      tokenId: second.token?.id,
+      incomplete: [],
+      revoke: [first.token?.id]
+    });
+    expect(third.leftAs).toContain('Completed the last rotation');
   });
 
   test('a repository the GitHub token cannot see fails the preflight, before any token exists', async () => {

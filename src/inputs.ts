@@ -1,3 +1,4 @@
+import { SECRET_TYPES, VISIBILITIES, type SecretType, type Visibility } from './github/targets.js';
 import { providers, PROVIDER_NAMES, type ProviderName, type ProviderSpec } from './providers/index.js';
 
 export interface Inputs {
@@ -10,7 +11,12 @@ export interface Inputs {
   githubApiUrl: string;
   /** The repository running the workflow; holds the state variable. */
   currentRepository: string;
+  /** Where the secret goes; without organization, at least the current repository. */
   repositories: string[];
+  environment?: string;
+  organization?: string;
+  visibility?: Visibility;
+  secretType: SecretType;
   lifetime: string;
   lifetimeSeconds: number;
   tokenName: string;
@@ -39,6 +45,10 @@ export class InputError extends Error {
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const SECRET_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
+// GitHub logins: alphanumerics and single hyphens, at most 39 characters.
+const ORGANIZATION = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const LIFETIME = /^(\d{1,6})([mhdw])$/;
 const UNIT_SECONDS: Record<string, number> = { m: 60, h: 3600, d: 86400, w: 604800 };
 const MIN_LIFETIME_SECONDS = 15 * 60;
@@ -99,6 +109,18 @@ export function parseLifetime(value: string, spec: ProviderSpec): { seconds?: nu
       problem: `${shown(value)} is longer than ${spec.label} allows here (at most ${spec.maxLifetimeSeconds / 86400}d)`
     };
   return { seconds };
+}
+
+function oneOf<T extends string>(
+  name: string,
+  value: string,
+  allowed: readonly T[],
+  problems: string[]
+): T | undefined {
+  if (value === '') return undefined;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  problems.push(`${name}: ${shown(value)} is not one of ${allowed.join(', ')}`);
+  return undefined;
 }
 
 function parseBoolean(name: string, value: string, problems: string[]): boolean {
@@ -176,8 +198,43 @@ export function parseInputs(get: InputGetter, env: Record<string, string | undef
     if (!REPOSITORY.test(item)) problems.push(`repositories: ${shown(item)} is not owner/repo`);
     else if (!repositories.some((r) => r.toLowerCase() === item.toLowerCase())) repositories.push(item);
   }
-  if (repositories.length === 0 && repositoryItems.length === 0 && REPOSITORY.test(currentRepository))
-    repositories.push(currentRepository);
+
+  const environment = read('environment') || undefined;
+  if (environment !== undefined && (environment.length > 255 || CONTROL_CHARACTER.test(environment)))
+    problems.push(
+      `environment: ${shown(environment)} is not an environment name (at most 255 printable characters)`
+    );
+  const organization = read('organization') || undefined;
+  if (organization !== undefined && !ORGANIZATION.test(organization))
+    problems.push(
+      `organization: ${shown(organization)} is not a GitHub organisation name (letters, digits and "-")`
+    );
+  const visibility = oneOf('visibility', read('visibility'), VISIBILITIES, problems);
+  const secretType =
+    oneOf('secret-type', read('secret-type') || 'actions', SECRET_TYPES, problems) ?? 'actions';
+
+  if (organization) {
+    if (environment)
+      problems.push(
+        'environment cannot be combined with organization: organisation secrets have no environments'
+      );
+    if (visibility === 'selected' && repositoryItems.length === 0)
+      problems.push(
+        'visibility: "selected" needs repositories: the owner/repo list that may use the organisation secret'
+      );
+    if (visibility !== 'selected' && repositoryItems.length > 0)
+      problems.push(
+        'repositories with organization lists the repositories selected to use the secret: set visibility: selected, or leave repositories out'
+      );
+  } else {
+    if (visibility) problems.push('visibility applies only with organization');
+    if (environment && secretType !== 'actions')
+      problems.push(
+        `environment secrets are Actions secrets only; secret-type ${secretType} cannot be used with environment`
+      );
+    if (repositories.length === 0 && repositoryItems.length === 0 && REPOSITORY.test(currentRepository))
+      repositories.push(currentRepository);
+  }
 
   const lifetime = read('lifetime') || '7d';
   let lifetimeSeconds = 0;
@@ -196,8 +253,7 @@ export function parseInputs(get: InputGetter, env: Record<string, string | undef
       problems.push(
         `token-name is ${tokenName.length} characters; ${spec.label} allows at most ${spec.maxNameLength}`
       );
-    // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-    else if (/[\x00-\x1f\x7f]/.test(tokenName))
+    else if (CONTROL_CHARACTER.test(tokenName))
       problems.push('token-name must not contain control characters');
   }
 
@@ -251,6 +307,10 @@ export function parseInputs(get: InputGetter, env: Record<string, string | undef
     githubApiUrl: githubApi.url ?? '',
     currentRepository,
     repositories,
+    environment,
+    organization,
+    visibility,
+    secretType,
     lifetime,
     lifetimeSeconds,
     tokenName,

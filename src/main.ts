@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { createGitHubClient } from './github/client.js';
 import { sodiumReady } from './github/seal.js';
-import { gitHubSecrets, repositorySecretTargets } from './github/secrets.js';
+import { gitHubSecrets } from './github/secrets.js';
+import { secretTargets } from './github/targets.js';
 import { gitHubVariableState } from './github/state-store.js';
 import { createHttpClient, realSleep } from './http.js';
 import { parseInputs } from './inputs.js';
@@ -23,8 +24,12 @@ export async function run(): Promise<void> {
     }
     const spec = providers[inputs.provider];
     const http = createHttpClient({ baseUrl: inputs.providerUrl, token: inputs.providerToken, redactor });
-    const octokit = createGitHubClient({ token: inputs.githubToken, baseUrl: inputs.githubApiUrl });
-    const targets = repositorySecretTargets(inputs.repositories, inputs.secretName);
+    const octokit = createGitHubClient({
+      token: inputs.githubToken,
+      baseUrl: inputs.githubApiUrl,
+      log: core.info
+    });
+    const targets = secretTargets(inputs);
 
     const report = await rotate(
       {
@@ -38,6 +43,7 @@ export async function run(): Promise<void> {
       {
         provider: spec.create({ baseUrl: inputs.providerUrl, actingToken: inputs.providerToken, http }),
         providerName: inputs.provider,
+        actingToken: inputs.providerToken,
         secrets: gitHubSecrets(octokit),
         targets,
         state: gitHubVariableState(octokit, inputs.currentRepository, inputs.stateVariable),

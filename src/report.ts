@@ -83,7 +83,7 @@ export function renderSummary(report: RotationReport, context: SummaryContext): 
   lines.push('| target | kind | result |', '|---|---|---|');
   for (const t of report.targets)
     lines.push(
-      `| ${cell(t.label)} | repository secret | ${TARGET_ICON[t.outcome]}${t.error ? `: ${cell(t.error)}` : ''} |`
+      `| ${cell(t.label)} | ${t.kind} | ${TARGET_ICON[t.outcome]}${t.error ? `: ${cell(t.error)}` : ''} |`
     );
   lines.push('');
   if (report.revocations.length > 0 || report.kept.length > 0) {

@@ -1,8 +1,9 @@
 import type { Sleep } from './http.js';
-import type { SecretTarget, SecretsPort, PublicKey, WriteResult } from './github/secrets.js';
+import type { PreparedTarget, SecretsPort, WriteResult } from './github/secrets.js';
+import { describeTarget, type SecretTarget } from './github/targets.js';
 import type { StatePort } from './github/state-store.js';
 import { ProviderError } from './providers/errors.js';
-import type { NewToken, Provider, ProviderName, ProviderToken } from './providers/index.js';
+import type { AccessCheck, NewToken, Provider, ProviderName, ProviderToken } from './providers/index.js';
 import { planRevocations, revocationBatches, type RevocationPlan } from './revocations.js';
 import { parseState, serializeState, type RotationState } from './state.js';
 
@@ -32,6 +33,8 @@ export interface RotateDeps {
   now(): Date;
   sleep: Sleep;
   log: Logger;
+  /** The provider-token value (already masked): a re-run completing a partial rotation writes it. */
+  actingToken: string;
   /** Called the instant a token value exists, before anything can print it. */
   mask(value: string): void;
   /** Attempts to verify the new token (it may take a moment to become usable). */
@@ -41,6 +44,8 @@ export interface RotateDeps {
 export type TargetOutcome = WriteResult | 'failed' | 'not written' | 'would write';
 export interface TargetResult {
   label: string;
+  /** "repository secret", "environment secret", … */
+  kind: string;
   outcome: TargetOutcome;
   error?: string;
 }
@@ -79,38 +84,21 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
 const NOTHING_CHANGED = 'Nothing was changed: no token was created and no secret or state was written.';
 const NEW_TOKEN_GRACE_MS = 5 * 60_000;
 
-function settledValues<T>(results: PromiseSettledResult<T>[]): (T | undefined)[] {
-  return results.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+interface Preflight {
+  state?: RotationState;
+  stateExisted: boolean;
+  prepared: PreparedTarget[];
+  access: AccessCheck;
 }
 
-/**
- * The rotation protocol: preflight → create → verify → write every target → record state →
- * revoke. At every step each target holds a live token; a failure stops the protocol where the
- * working credential is still safe, and the report says what was left where.
- */
-export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promise<RotationReport> {
-  const { provider, secrets, targets, log } = deps;
-  const report: RotationReport = {
-    outcome: 'failed',
-    dryRun: plan.dryRun,
-    targets: targets.map((t) => ({ label: t.label, outcome: 'not written' })),
-    revocations: [],
-    kept: [],
-    errors: [],
-    leftAs: NOTHING_CHANGED
-  };
-  const fail = (leftAs: string) => {
-    report.outcome = 'failed';
-    report.leftAs = leftAs;
-    return report;
-  };
-
-  // 1. Preflight, read-only and all at once: provider access, state, every target's key.
-  log.info(`Checking access: ${deps.providerName}, ${deps.stateLabel}, ${targets.length} target(s)`);
-  const [accessResult, stateResult, ...keyResults] = await Promise.allSettled([
-    provider.checkAccess(),
+/** Step 1: read-only and all at once. Any failure here means nothing was changed. */
+async function preflight(deps: RotateDeps, report: RotationReport): Promise<Preflight | undefined> {
+  const { targets } = deps;
+  deps.log.info(`Checking access: ${deps.providerName}, ${deps.stateLabel}, ${targets.length} target(s)`);
+  const [accessResult, stateResult, ...targetResults] = await Promise.allSettled([
+    deps.provider.checkAccess(),
     deps.state.read(),
-    ...targets.map((t) => secrets.publicKey(t))
+    ...targets.map((t) => deps.secrets.prepare(t))
   ]);
   if (accessResult.status === 'rejected') report.errors.push(messageOf(accessResult.reason));
   let state: RotationState | undefined;
@@ -123,36 +111,83 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
       );
     state = parsed.state;
   }
-  keyResults.forEach((result, i) => {
+  targetResults.forEach((result, i) => {
     if (result.status === 'rejected') {
       report.errors.push(messageOf(result.reason));
-      report.targets[i] = {
-        label: targets[i]?.label ?? '',
-        outcome: 'failed',
-        error: messageOf(result.reason)
-      };
+      Object.assign(report.targets[i] ?? {}, { outcome: 'failed', error: messageOf(result.reason) });
     }
   });
-  if (report.errors.length > 0 || accessResult.status === 'rejected') return fail(NOTHING_CHANGED);
-  const keys = settledValues(keyResults) as PublicKey[];
-  const stateExisted = stateResult.status === 'fulfilled' && stateResult.value !== undefined;
-  const actingTokenId = accessResult.value.actingTokenId;
+  if (report.errors.length > 0 || accessResult.status === 'rejected' || stateResult.status === 'rejected')
+    return undefined;
+  return {
+    state: state && withoutDeadTokens(state, accessResult.value.tokens),
+    stateExisted: stateResult.value !== undefined,
+    prepared: targetResults.map((r) => (r as PromiseFulfilledResult<PreparedTarget>).value),
+    access: accessResult.value
+  };
+}
+
+/**
+ * A rotation that wrote only some targets is completed, not repeated, when the acting token is
+ * the one it created (self-rotation reads it from a written secret) and it is not yet half-spent:
+ * the missing targets get that token, and no needless new token is minted.
+ */
+function completionOf(plan: RotationPlanInputs, deps: RotateDeps, pre: Preflight): NewToken | undefined {
+  const state = pre.state;
+  if (!state || state.incomplete.length === 0 || plan.previousTokenId) return undefined;
+  if (pre.access.actingTokenId !== state.tokenId) return undefined;
+  const expires = state.expiresAt ? Date.parse(state.expiresAt) : Infinity;
+  if (expires - deps.now().getTime() < (plan.lifetimeSeconds * 1000) / 2) return undefined;
+  return {
+    id: state.tokenId,
+    name: state.tokenName,
+    createdAt: null,
+    expiresAt: state.expiresAt ? new Date(state.expiresAt) : null,
+    value: deps.actingToken
+  };
+}
+
+/**
+ * The rotation protocol: preflight → create → verify → write every target → record state →
+ * revoke. At every step each target holds a live token; a failure stops the protocol where the
+ * working credential is still safe, and the report says what was left where.
+ */
+export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promise<RotationReport> {
+  const { provider, secrets, targets, log } = deps;
+  const report: RotationReport = {
+    outcome: 'failed',
+    dryRun: plan.dryRun,
+    targets: targets.map((t) => ({ label: t.label, kind: describeTarget(t), outcome: 'not written' })),
+    revocations: [],
+    kept: [],
+    errors: [],
+    leftAs: NOTHING_CHANGED
+  };
+  const fail = (leftAs: string) => {
+    report.outcome = 'failed';
+    report.leftAs = leftAs;
+    return report;
+  };
+
+  const pre = await preflight(deps, report);
+  if (!pre) return fail(NOTHING_CHANGED);
+  const { state, access } = pre;
 
   let explicitPrevious = plan.previousTokenId;
   if (explicitPrevious === 'current') {
-    if (!actingTokenId) {
+    if (!access.actingTokenId) {
       report.errors.push(
         'previous-token-id is "current", but the token given as provider-token was not found among the tokens the provider lists. Give its ID instead.'
       );
       return fail(NOTHING_CHANGED);
     }
-    explicitPrevious = actingTokenId;
+    explicitPrevious = access.actingTokenId;
   }
-  const revocation = planRevocations({
-    state: state && withoutDeadTokens(state, accessResult.value.tokens),
-    explicitPrevious,
-    keepPrevious: plan.keepPrevious
-  });
+  const completing = completionOf(plan, deps, pre);
+  const revocation: RevocationPlan =
+    completing && state
+      ? { previous: state.previous ?? undefined, kept: state.kept, revoke: state.revoke }
+      : planRevocations({ state, explicitPrevious, keepPrevious: plan.keepPrevious });
   report.previousTokenId = revocation.previous;
   report.kept = revocation.kept;
 
@@ -160,64 +195,73 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
   const expiresAt = new Date(startedAt.getTime() + plan.lifetimeSeconds * 1000);
   if (plan.dryRun) {
     report.outcome = 'planned';
-    report.token = { id: '(new)', name: plan.tokenName, expiresAt };
-    report.targets = targets.map((t) => ({ label: t.label, outcome: 'would write' }));
+    report.token = completing
+      ? { id: completing.id, name: completing.name, expiresAt: completing.expiresAt }
+      : { id: '(new)', name: plan.tokenName, expiresAt };
+    report.targets = report.targets.map((t) => ({ ...t, outcome: 'would write' }));
     report.revocations = revocation.revoke.map((id) => ({ id, outcome: 'would revoke' }));
-    report.leftAs = 'Dry run: nothing was created, written or revoked.';
+    report.leftAs = completing
+      ? `Dry run: the last rotation wrote only some targets; this run would write token ${completing.id} (provider-token) to every target, then revoke.`
+      : 'Dry run: nothing was created, written or revoked.';
     return report;
   }
 
-  // 2. Create. Never retried blindly: a lost answer may still have minted a token.
   let token: NewToken;
-  try {
-    token = await provider.create({
-      name: plan.tokenName,
-      expiresAt,
-      lifetimeSeconds: plan.lifetimeSeconds,
-      scopes: plan.scopes
-    });
-  } catch (err) {
-    report.errors.push(messageOf(err));
-    if (err instanceof ProviderError && err.ambiguous)
-      return fail(await revokeLostTokens(plan, deps, startedAt, revocation, state, actingTokenId));
-    return fail(
-      'Nothing was changed: no token was created; the secret and state still hold the previous token.'
-    );
+  if (completing) {
+    token = completing;
+    log.info(`Completing the last rotation: writing token ${token.id} (provider-token) to every target`);
+  } else {
+    // 2. Create. Never retried blindly: a lost answer may still have minted a token.
+    try {
+      token = await provider.create({
+        name: plan.tokenName,
+        expiresAt,
+        lifetimeSeconds: plan.lifetimeSeconds,
+        scopes: plan.scopes
+      });
+    } catch (err) {
+      report.errors.push(messageOf(err));
+      if (err instanceof ProviderError && err.ambiguous)
+        return fail(await revokeLostTokens(plan, deps, startedAt, revocation, state, access.actingTokenId));
+      return fail(
+        'Nothing was changed: no token was created; the secret and state still hold the previous token.'
+      );
+    }
+    deps.mask(token.value);
+    log.info(`Created token ${token.id}, expiring ${(token.expiresAt ?? expiresAt).toISOString()}`);
+
+    // 3. Verify, allowing a moment for the new token to become usable.
+    const verifyError = await verifyWithRetry(token, deps);
+    if (verifyError) {
+      report.errors.push(verifyError);
+      return fail(await discardNewToken(token, deps, report, 'failed verification'));
+    }
   }
-  deps.mask(token.value);
   report.token = {
     id: token.id,
     name: token.name || plan.tokenName,
     expiresAt: token.expiresAt ?? expiresAt
   };
-  log.info(
-    `Created token ${token.id} (${report.token.name}), expiring ${report.token.expiresAt?.toISOString()}`
-  );
-
-  // 3. Verify, allowing a moment for the new token to become usable.
-  const verifyError = await verifyWithRetry(token, deps);
-  if (verifyError) {
-    report.errors.push(verifyError);
-    return fail(await discardNewToken(token, deps, report, 'failed verification'));
-  }
 
   // 4. Write every target at once.
   const writes = await Promise.allSettled(
-    targets.map((t, i) => secrets.write(t, keys[i] as PublicKey, token.value))
+    targets.map((t, i) => secrets.write(t, pre.prepared[i] as PreparedTarget, token.value))
   );
+  const failedTargets: string[] = [];
   writes.forEach((result, i) => {
-    const label = targets[i]?.label ?? '';
-    if (result.status === 'fulfilled') report.targets[i] = { label, outcome: result.value };
+    const target = report.targets[i] as TargetResult;
+    if (result.status === 'fulfilled') target.outcome = result.value;
     else {
-      report.targets[i] = { label, outcome: 'failed', error: messageOf(result.reason) };
+      Object.assign(target, { outcome: 'failed', error: messageOf(result.reason) });
       report.errors.push(messageOf(result.reason));
+      failedTargets.push(target.label);
     }
   });
-  const written = writes.filter((w) => w.status === 'fulfilled').length;
-  if (written === 0)
+  const written = targets.length - failedTargets.length;
+  if (written === 0 && !completing)
     return fail(await discardNewToken(token, deps, report, 'could not be written to any target'));
   // Some secret holds it now, so later steps may need it too.
-  report.tokenValue = token.value;
+  if (written > 0) report.tokenValue = token.value;
   log.info(`Wrote ${written} of ${targets.length} target(s)`);
 
   // 5. Record the new token, and the IDs owed revocation, before revoking anything.
@@ -226,12 +270,14 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
     tokenId: token.id,
     tokenName: report.token.name,
     expiresAt: report.token.expiresAt?.toISOString() ?? null,
-    rotatedAt: startedAt.toISOString(),
+    rotatedAt: completing && state ? state.rotatedAt : startedAt.toISOString(),
+    previous: revocation.previous ?? null,
     kept: revocation.kept,
-    revoke: revocation.revoke
+    revoke: revocation.revoke,
+    incomplete: failedTargets
   };
   try {
-    await deps.state.write(serializeState(newState), stateExisted);
+    await deps.state.write(serializeState(newState), pre.stateExisted);
   } catch (err) {
     report.errors.push(messageOf(err));
     const previous = revocation.previous
@@ -242,14 +288,14 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
     );
   }
 
-  if (written < targets.length) {
+  if (failedTargets.length > 0) {
     return fail(
-      `Targets written hold the new token ${token.id}; the others still hold the previous token, so nothing was revoked. The state records ${token.id} and owes revocation of ${describeIds(revocation.revoke)}; the next run writes every target, then revokes them.`
+      `${written} of ${targets.length} targets hold token ${token.id}; ${describeIds(failedTargets)} still hold the previous token, so nothing was revoked. The state records ${token.id}, the targets still to write and the IDs owed revocation (${describeIds(revocation.revoke)}). Fix the cause and re-run: when provider-token is ${token.id} (self-rotation), the re-run writes it to every target without creating another token; otherwise it rotates again. Either way it then revokes what is owed.`
     );
   }
 
   // 6. Revoke, the acting token last so the calls before it still authenticate.
-  for (const batch of revocationBatches(revocation.revoke, actingTokenId)) {
+  for (const batch of revocationBatches(revocation.revoke, access.actingTokenId)) {
     const results = await Promise.allSettled(batch.map((id) => provider.revoke(id)));
     results.forEach((result, i) => {
       const id = batch[i] ?? '';
@@ -268,7 +314,9 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
     );
 
   report.outcome = 'rotated';
-  report.leftAs = `Every target holds the new token ${token.id}; the state records it.`;
+  report.leftAs = completing
+    ? `Completed the last rotation: every target holds token ${token.id}; the state records it.`
+    : `Every target holds the new token ${token.id}; the state records it.`;
   return report;
 }
 

@@ -11,9 +11,13 @@ export interface RotationState {
   tokenName: string;
   expiresAt: string | null;
   rotatedAt: string;
+  /** The token this one replaced, if known. */
+  previous: string | null;
   /** Replaced tokens left alive by keep-previous, oldest first. */
   kept: string[];
   revoke: string[];
+  /** Labels of targets that do not hold tokenId yet (a partial write). */
+  incomplete: string[];
 }
 
 interface StoredStateV1 {
@@ -23,8 +27,10 @@ interface StoredStateV1 {
   token_name: string;
   expires_at: string | null;
   rotated_at: string;
+  previous?: string | null;
   kept: string[];
   revoke: string[];
+  incomplete?: string[];
 }
 
 export function serializeState(state: RotationState): string {
@@ -35,8 +41,10 @@ export function serializeState(state: RotationState): string {
     token_name: state.tokenName,
     expires_at: state.expiresAt,
     rotated_at: state.rotatedAt,
+    previous: state.previous,
     kept: state.kept,
-    revoke: state.revoke
+    revoke: state.revoke,
+    incomplete: state.incomplete
   };
   return JSON.stringify(stored);
 }
@@ -60,7 +68,8 @@ export function parseState(
     typeof stored.token_id !== 'string' ||
     typeof stored.provider !== 'string' ||
     !isStringList(stored.kept ?? []) ||
-    !isStringList(stored.revoke ?? [])
+    !isStringList(stored.revoke ?? []) ||
+    !isStringList(stored.incomplete ?? [])
   )
     return { problem: 'is not state written by ci-token-rotator (version 1)' };
   if (stored.provider !== provider)
@@ -74,8 +83,10 @@ export function parseState(
       tokenName: stored.token_name ?? '',
       expiresAt: stored.expires_at ?? null,
       rotatedAt: stored.rotated_at ?? '',
+      previous: stored.previous ?? null,
       kept: stored.kept ?? [],
-      revoke: stored.revoke ?? []
+      revoke: stored.revoke ?? [],
+      incomplete: stored.incomplete ?? []
     }
   };
 }

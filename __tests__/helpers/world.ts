@@ -1,5 +1,6 @@
 import { createGitHubClient } from '../../src/github/client.js';
-import { gitHubSecrets, repositorySecretTargets } from '../../src/github/secrets.js';
+import { gitHubSecrets } from '../../src/github/secrets.js';
+import { secretTargets, type TargetSpec } from '../../src/github/targets.js';
 import { gitHubVariableState } from '../../src/github/state-store.js';
 import type { ProviderName } from '../../src/providers/index.js';
 import { rotate, type RotateDeps, type RotationPlanInputs, type RotationReport } from '../../src/rotate.js';
@@ -25,6 +26,8 @@ export interface World {
 
 export interface RunOptions {
   repositories?: string[];
+  /** Other targets than repository secrets in `repositories`. */
+  targets?: Partial<TargetSpec>;
   actingToken?: string;
   deps?: Partial<RotateDeps>;
 }
@@ -39,7 +42,7 @@ export async function startWorld(name: ProviderName, repositories: string[] = [R
     token: GITHUB_TOKEN,
     baseUrl: github.url,
     timeoutMs: 2000,
-    retryBaseMs: 1
+    waitUnitMs: 1
   });
 
   return {
@@ -48,7 +51,13 @@ export async function startWorld(name: ProviderName, repositories: string[] = [R
     acting,
     masked,
     run(plan = {}, options = {}) {
-      const targets = repositorySecretTargets(options.repositories ?? repositories, SECRET);
+      const targets = secretTargets({
+        secretName: SECRET,
+        repositories: options.repositories ?? repositories,
+        secretType: 'actions',
+        ...options.targets
+      });
+      const actingToken = options.actingToken ?? acting.value;
       return rotate(
         {
           tokenName: `ci-token-rotator:${REPO}:${SECRET}`,
@@ -58,8 +67,9 @@ export async function startWorld(name: ProviderName, repositories: string[] = [R
           ...plan
         },
         {
-          provider: clientFor(name, sim, options.actingToken ?? acting.value).provider,
+          provider: clientFor(name, sim, actingToken).provider,
           providerName: name,
+          actingToken,
           secrets: gitHubSecrets(octokit),
           targets,
           state: gitHubVariableState(octokit, REPO, STATE_VARIABLE),

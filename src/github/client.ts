@@ -1,5 +1,7 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
 import { fetch as undiciFetch } from 'undici';
 import { createDispatcher } from '../http.js';
 
@@ -10,29 +12,62 @@ export interface GitHubClientOptions {
   baseUrl: string;
   /** Per-request limit for connecting, headers and body. */
   timeoutMs?: number;
-  /** plugin-retry waits base × 1, 4, 9 ms between its three retries. */
-  retryBaseMs?: number;
+  /** Milliseconds per unit of wait: plugin-retry waits 1, 4, 9 units; throttling waits Retry-After seconds. */
+  waitUnitMs?: number;
+  /** Mutating requests in flight at once (GitHub allows 100 concurrent requests in all). */
+  writeConcurrency?: number;
+  log?: (message: string) => void;
 }
 
+/** How often to retry after GitHub's rate limits before giving up. */
+const RATE_LIMIT_RETRIES = 3;
+/** Longer primary-limit waits than this fail the run instead of stalling it. */
+const MAX_RATE_LIMIT_WAIT_S = 120;
+
 /**
- * Octokit (typed endpoints) with @octokit/plugin-retry for 5xx and network errors. Requests go
- * through undici with timeouts, since Octokit sets none, and the runner's proxy settings.
+ * Octokit (typed endpoints) with GitHub's plugins: plugin-retry for 5xx and network errors,
+ * plugin-throttling for primary and secondary rate limits (retry-after, x-ratelimit-reset).
+ * Writes run a bounded number at a time instead of the plugin's default one per second, so a
+ * fan-out to many targets takes one round trip per batch; a secondary-limit refusal is retried
+ * after the time GitHub asks. Requests go through undici with timeouts (Octokit sets none).
  */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const timeout = options.timeoutMs ?? 30_000;
+  const unit = options.waitUnitMs ?? 1000;
+  const log = options.log ?? (() => undefined);
   const dispatcher = createDispatcher(timeout);
   const fetch = (url: string, init: Record<string, unknown>) => undiciFetch(url, { ...init, dispatcher });
+  const retryRateLimit =
+    (kind: string) =>
+    (after: number, request: { method: string; url: string }, _o: unknown, count: number) => {
+      if (count >= RATE_LIMIT_RETRIES || after > MAX_RATE_LIMIT_WAIT_S) return false;
+      log(`GitHub ${kind} rate limit on ${request.method} ${request.url}; retrying in ${after} s`);
+      return true;
+    };
   return getOctokit(
     options.token,
     {
       baseUrl: options.baseUrl,
       request: { fetch },
       headers: { 'x-github-api-version': '2022-11-28' },
-      retry: { retryAfterBaseValue: options.retryBaseMs ?? 1000 }
+      retry: { retryAfterBaseValue: unit },
+      throttle: {
+        retryAfterBaseValue: unit,
+        fallbackSecondaryRateRetryAfter: 60,
+        // `global` is honoured by the plugin though its type omits it: its default 10 would
+        // split a preflight of more than 10 reads into several round trips.
+        ...{ global: new Bottleneck.Group({ maxConcurrent: 50 }) },
+        write: new Bottleneck.Group({ maxConcurrent: options.writeConcurrency ?? 10 }),
+        onRateLimit: retryRateLimit('primary'),
+        onSecondaryRateLimit: retryRateLimit('secondary')
+      }
     },
-    retry
+    retry,
+    throttling
   );
 }
+
+export const statusOf = (err: unknown): number | undefined => (err as { status?: number })?.status;
 
 interface RequestErrorLike {
   status?: number;
@@ -41,14 +76,14 @@ interface RequestErrorLike {
 
 /** GitHub failures worded with the permission to check. */
 export function gitHubError(action: string, err: unknown, permission: string): Error {
-  const status = (err as RequestErrorLike)?.status;
+  const status = statusOf(err);
   const said = (err as RequestErrorLike)?.message ?? String(err);
   let hint: string;
   if (status === 401) hint = 'github-token was refused: check that it is valid and not expired.';
   else if (status === 403)
     hint = `github-token lacks a permission: a fine-grained PAT or GitHub App needs "${permission}". GITHUB_TOKEN can never write secrets or variables.`;
   else if (status === 404)
-    hint = `Not found: check the repository name, and that github-token can access it (a fine-grained PAT must list the repository) with "${permission}".`;
+    hint = `Not found: check the name, and that github-token can access it (a fine-grained PAT must list the repository or organisation) with "${permission}".`;
   else if (status !== undefined && status >= 500)
     hint = 'GitHub had a server error or could not be reached; try again later.';
   else hint = 'Check the value GitHub rejected.';

@@ -1,61 +1,176 @@
-import { gitHubError, type GitHubClient } from './client.js';
+import { gitHubError, statusOf, type GitHubClient } from './client.js';
 import { seal } from './seal.js';
-
-/** One place a secret is written. */
-export interface SecretTarget {
-  repository: string;
-  name: string;
-  /** How it is named in outputs and the summary: `owner/repo:NAME`. */
-  label: string;
-}
+import type { OrganizationTarget, SecretTarget, SecretType, Visibility } from './targets.js';
 
 export interface PublicKey {
   keyId: string;
   key: string;
 }
 
+/** What the preflight learnt of a target: its key and, for an organisation secret, its access. */
+export interface PreparedTarget {
+  key: PublicKey;
+  /** Organisation secrets: what the write sends, so an existing secret keeps its access. */
+  access?: { visibility: Visibility; selectedRepositoryIds?: number[] };
+}
+
 export type WriteResult = 'created' | 'updated';
 
-/** The port the rotation uses to reach secrets; one implementation talks to GitHub. */
+/** The port the rotation uses to reach secrets; read-only prepare(), then write(). */
 export interface SecretsPort {
-  publicKey(target: SecretTarget): Promise<PublicKey>;
-  write(target: SecretTarget, key: PublicKey, value: string): Promise<WriteResult>;
+  prepare(target: SecretTarget): Promise<PreparedTarget>;
+  write(target: SecretTarget, prepared: PreparedTarget, value: string): Promise<WriteResult>;
 }
 
-export function repositorySecretTargets(repositories: string[], name: string): SecretTarget[] {
-  return repositories.map((repository) => ({ repository, name, label: `${repository}:${name}` }));
+/** The fine-grained permission each kind of secret needs, as GitHub's settings page names it. */
+export function permissionFor(target: SecretTarget): string {
+  if (target.kind === 'environment') return 'Environments: Read and write';
+  const scope = target.kind === 'organization' ? 'Organization permission ' : '';
+  const name = { actions: 'Secrets', dependabot: 'Dependabot secrets', codespaces: 'Codespaces secrets' }[
+    target.type
+  ];
+  return `${scope}${name}: Read and write`;
 }
-
-const SECRETS_PERMISSION = 'Secrets: Read and write';
 
 function splitRepository(repository: string): { owner: string; repo: string } {
   const [owner = '', repo = ''] = repository.split('/');
   return { owner, repo };
 }
 
+const PAGE = 100;
+
 export function gitHubSecrets(octokit: GitHubClient): SecretsPort {
+  // The three products share method names and shapes; each has its own keys and paths.
+  const api = (type: SecretType) => octokit.rest[type];
+
+  async function publicKey(target: SecretTarget): Promise<PublicKey> {
+    if (target.kind === 'organization') {
+      const res = await api(target.type).getOrgPublicKey({ org: target.organization });
+      return { keyId: res.data.key_id, key: res.data.key };
+    }
+    const repo = splitRepository(target.repository);
+    if (target.kind === 'environment') {
+      const res = await octokit.rest.actions.getEnvironmentPublicKey({
+        ...repo,
+        environment_name: target.environment
+      });
+      return { keyId: res.data.key_id, key: res.data.key };
+    }
+    const res = await api(target.type).getRepoPublicKey(repo);
+    return { keyId: res.data.key_id, key: res.data.key };
+  }
+
+  /** GitHub answers 404 for a missing environment and for a hidden repository alike. */
+  async function explainMissingEnvironment(target: SecretTarget, err: unknown): Promise<Error> {
+    if (target.kind === 'environment' && statusOf(err) === 404) {
+      const found = await octokit.rest.repos.get(splitRepository(target.repository)).then(
+        () => true,
+        () => false
+      );
+      if (found)
+        return new Error(
+          `GitHub: environment "${target.environment}" does not exist in ${target.repository}. Create it (Settings → Environments) or fix environment.`
+        );
+    }
+    return gitHubError(`reading the public key for ${target.label}`, err, permissionFor(target));
+  }
+
+  async function repositoryIds(repositories: string[], target: OrganizationTarget): Promise<number[]> {
+    return Promise.all(
+      repositories.map(async (repository) => {
+        try {
+          return (await octokit.rest.repos.get(splitRepository(repository))).data.id;
+        } catch (err) {
+          throw gitHubError(`looking up ${repository}, selected for ${target.label},`, err, 'Metadata: Read');
+        }
+      })
+    );
+  }
+
+  /** The existing secret's access, or undefined when it does not exist yet. */
+  async function existingAccess(target: OrganizationTarget): Promise<PreparedTarget['access']> {
+    const where = { org: target.organization, secret_name: target.name };
+    let visibility: Visibility;
+    try {
+      visibility = (await api(target.type).getOrgSecret(where)).data.visibility;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+    if (visibility !== 'selected') return { visibility };
+    const ids: number[] = [];
+    for (let page = 1; ; page++) {
+      const res = await api(target.type).listSelectedReposForOrgSecret({ ...where, per_page: PAGE, page });
+      ids.push(...res.data.repositories.map((r) => r.id));
+      if (res.data.repositories.length < PAGE) break;
+    }
+    return { visibility, selectedRepositoryIds: ids };
+  }
+
+  async function organizationAccess(target: OrganizationTarget): Promise<PreparedTarget['access']> {
+    if (target.visibility === 'selected')
+      return {
+        visibility: 'selected',
+        selectedRepositoryIds: await repositoryIds(target.selectedRepositories, target)
+      };
+    if (target.visibility) return { visibility: target.visibility };
+    // Never change who may use an existing secret unless asked; a new one starts private.
+    try {
+      return (await existingAccess(target)) ?? { visibility: 'private' };
+    } catch (err) {
+      throw gitHubError(`reading ${target.label}`, err, permissionFor(target));
+    }
+  }
+
   return {
-    async publicKey(target) {
-      try {
-        const res = await octokit.rest.actions.getRepoPublicKey(splitRepository(target.repository));
-        return { keyId: res.data.key_id, key: res.data.key };
-      } catch (err) {
-        throw gitHubError(`reading the Actions public key of ${target.repository}`, err, SECRETS_PERMISSION);
-      }
+    async prepare(target) {
+      const [key, access] = await Promise.all([
+        publicKey(target).catch(async (err: unknown) => {
+          throw await explainMissingEnvironment(target, err);
+        }),
+        target.kind === 'organization' ? organizationAccess(target) : undefined
+      ]);
+      return { key, access };
     },
 
-    async write(target, key, value) {
-      const encrypted = await seal(value, key.key);
+    async write(target, prepared, value) {
+      const sealed = { encrypted_value: await seal(value, prepared.key.key), key_id: prepared.key.keyId };
       try {
-        const res = await octokit.rest.actions.createOrUpdateRepoSecret({
-          ...splitRepository(target.repository),
-          secret_name: target.name,
-          encrypted_value: encrypted,
-          key_id: key.keyId
-        });
-        return res.status === 201 ? 'created' : 'updated';
+        let status: number;
+        if (target.kind === 'organization') {
+          const access = prepared.access ?? { visibility: 'private' };
+          status = (
+            await api(target.type).createOrUpdateOrgSecret({
+              org: target.organization,
+              secret_name: target.name,
+              ...sealed,
+              visibility: access.visibility,
+              ...(access.visibility === 'selected'
+                ? { selected_repository_ids: access.selectedRepositoryIds ?? [] }
+                : {})
+            })
+          ).status;
+        } else if (target.kind === 'environment') {
+          status = (
+            await octokit.rest.actions.createOrUpdateEnvironmentSecret({
+              ...splitRepository(target.repository),
+              environment_name: target.environment,
+              secret_name: target.name,
+              ...sealed
+            })
+          ).status;
+        } else {
+          status = (
+            await api(target.type).createOrUpdateRepoSecret({
+              ...splitRepository(target.repository),
+              secret_name: target.name,
+              ...sealed
+            })
+          ).status;
+        }
+        return status === 201 ? 'created' : 'updated';
       } catch (err) {
-        throw gitHubError(`writing secret ${target.label}`, err, SECRETS_PERMISSION);
+        throw gitHubError(`writing secret ${target.label}`, err, permissionFor(target));
       }
     }
   };

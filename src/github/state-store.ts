@@ -1,4 +1,4 @@
-import { gitHubError, type GitHubClient } from './client.js';
+import { gitHubError, statusOf, type GitHubClient } from './client.js';
 
 /** Where the rotation state lives: one Actions variable. */
 export interface StatePort {
@@ -9,7 +9,6 @@ export interface StatePort {
 }
 
 const VARIABLES_PERMISSION = 'Variables: Read and write';
-const statusOf = (err: unknown) => (err as { status?: number })?.status;
 
 export function gitHubVariableState(octokit: GitHubClient, repository: string, name: string): StatePort {
   const [owner = '', repo = ''] = repository.split('/');
