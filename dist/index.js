@@ -42065,9 +42065,9 @@ const MAX_RATE_LIMIT_WAIT_S = 120;
 /**
  * Octokit (typed endpoints) with GitHub's plugins: plugin-retry for 5xx and network errors,
  * plugin-throttling for primary and secondary rate limits (retry-after, x-ratelimit-reset).
- * Writes run a bounded number at a time instead of the plugin's default one per second, so a
- * fan-out to many targets takes one round trip per batch; a secondary-limit refusal is retried
- * after the time GitHub asks. Requests go through undici with timeouts (Octokit sets none).
+ * Requests run a bounded number at a time instead of the plugin's default one write per second,
+ * so a fan-out to many targets takes one round trip; after a secondary-limit refusal, writes
+ * slow to one per second and the refused request is retried after the time GitHub asks. Requests go through undici with timeouts (Octokit sets none).
  */
 function createGitHubClient(options) {
     const timeout = options.timeoutMs ?? 30_000;
@@ -42075,26 +42075,38 @@ function createGitHubClient(options) {
     const log = options.log ?? (() => undefined);
     const dispatcher = createDispatcher(timeout);
     const fetch = (url, init) => (0,undici.fetch)(url, { ...init, dispatcher });
-    const retryRateLimit = (kind) => (after, request, _o, count) => {
-        if (count >= RATE_LIMIT_RETRIES || after > MAX_RATE_LIMIT_WAIT_S)
-            return false;
-        log(`GitHub ${kind} rate limit on ${request.method} ${request.url}; retrying in ${after} s`);
-        return true;
-    };
+    // Writes start freely until GitHub signals its secondary limit; then one per wait unit (a
+    // second), as GitHub's guidance asks, so a refused request is not refused again on retry.
+    const writes = new (bottleneck_lib_default()).Group({ minTime: 0 });
+    const throttleId = 'ci-token-rotator';
+    const keepTrying = (after, count) => count < RATE_LIMIT_RETRIES && after <= MAX_RATE_LIMIT_WAIT_S;
     return getOctokit(options.token, {
         baseUrl: options.baseUrl,
         request: { fetch },
         headers: { 'x-github-api-version': '2022-11-28' },
         retry: { retryAfterBaseValue: unit },
         throttle: {
+            id: throttleId,
             retryAfterBaseValue: unit,
             fallbackSecondaryRateRetryAfter: 60,
-            // `global` is honoured by the plugin though its type omits it: its default 10 would
-            // split a preflight of more than 10 reads into several round trips.
-            ...{ global: new (bottleneck_lib_default()).Group({ maxConcurrent: 50 }) },
-            write: new (bottleneck_lib_default()).Group({ maxConcurrent: options.writeConcurrency ?? 10 }),
-            onRateLimit: retryRateLimit('primary'),
-            onSecondaryRateLimit: retryRateLimit('secondary')
+            // `global` bounds requests in flight (GitHub allows 100); the plugin honours it though
+            // its type omits it. Its default, 10, would split a larger preflight into round trips.
+            ...{ global: new (bottleneck_lib_default()).Group({ maxConcurrent: options.concurrency ?? 20 }) },
+            write: writes,
+            // The plugin retries when a handler returns true (its type says void).
+            onRateLimit: (after, request, _octokit, count) => {
+                if (!keepTrying(after, count))
+                    return false;
+                log(`GitHub rate limit reached on ${request.method} ${request.url}; retrying in ${after} s`);
+                return true;
+            },
+            onSecondaryRateLimit: (after, request, _octokit, count) => {
+                writes.key(throttleId).updateSettings({ minTime: unit });
+                if (!keepTrying(after, count))
+                    return false;
+                log(`GitHub secondary rate limit on ${request.method} ${request.url}; slowing writes, retrying in ${after} s`);
+                return true;
+            }
         }
     }, retry, throttling);
 }

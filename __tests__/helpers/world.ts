@@ -32,7 +32,16 @@ export interface RunOptions {
   deps?: Partial<RotateDeps>;
 }
 
-export async function startWorld(name: ProviderName, repositories: string[] = [REPO]): Promise<World> {
+export interface WorldOptions {
+  /** Scales GitHub retry waits (Retry-After seconds); 1 ms keeps tests fast. */
+  waitUnitMs?: number;
+}
+
+export async function startWorld(
+  name: ProviderName,
+  repositories: string[] = [REPO],
+  worldOptions: WorldOptions = {}
+): Promise<World> {
   const [github, sim] = await Promise.all([startGithubSim(), startProviderSim(name)]);
   for (const repo of repositories) github.addRepo(repo);
   github.addToken(GITHUB_TOKEN);
@@ -42,7 +51,7 @@ export async function startWorld(name: ProviderName, repositories: string[] = [R
     token: GITHUB_TOKEN,
     baseUrl: github.url,
     timeoutMs: 2000,
-    waitUnitMs: 1
+    waitUnitMs: worldOptions.waitUnitMs ?? 1
   });
 
   return {

@@ -14,8 +14,8 @@ export interface GitHubClientOptions {
   timeoutMs?: number;
   /** Milliseconds per unit of wait: plugin-retry waits 1, 4, 9 units; throttling waits Retry-After seconds. */
   waitUnitMs?: number;
-  /** Mutating requests in flight at once (GitHub allows 100 concurrent requests in all). */
-  writeConcurrency?: number;
+  /** Requests in flight at once (GitHub allows 100). */
+  concurrency?: number;
   log?: (message: string) => void;
 }
 
@@ -27,9 +27,9 @@ const MAX_RATE_LIMIT_WAIT_S = 120;
 /**
  * Octokit (typed endpoints) with GitHub's plugins: plugin-retry for 5xx and network errors,
  * plugin-throttling for primary and secondary rate limits (retry-after, x-ratelimit-reset).
- * Writes run a bounded number at a time instead of the plugin's default one per second, so a
- * fan-out to many targets takes one round trip per batch; a secondary-limit refusal is retried
- * after the time GitHub asks. Requests go through undici with timeouts (Octokit sets none).
+ * Requests run a bounded number at a time instead of the plugin's default one write per second,
+ * so a fan-out to many targets takes one round trip; after a secondary-limit refusal, writes
+ * slow to one per second and the refused request is retried after the time GitHub asks. Requests go through undici with timeouts (Octokit sets none).
  */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const timeout = options.timeoutMs ?? 30_000;
@@ -37,13 +37,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const log = options.log ?? (() => undefined);
   const dispatcher = createDispatcher(timeout);
   const fetch = (url: string, init: Record<string, unknown>) => undiciFetch(url, { ...init, dispatcher });
-  const retryRateLimit =
-    (kind: string) =>
-    (after: number, request: { method: string; url: string }, _o: unknown, count: number) => {
-      if (count >= RATE_LIMIT_RETRIES || after > MAX_RATE_LIMIT_WAIT_S) return false;
-      log(`GitHub ${kind} rate limit on ${request.method} ${request.url}; retrying in ${after} s`);
-      return true;
-    };
+  // Writes start freely until GitHub signals its secondary limit; then one per wait unit (a
+  // second), as GitHub's guidance asks, so a refused request is not refused again on retry.
+  const writes = new Bottleneck.Group({ minTime: 0 });
+  const throttleId = 'ci-token-rotator';
+  const keepTrying = (after: number, count: number) =>
+    count < RATE_LIMIT_RETRIES && after <= MAX_RATE_LIMIT_WAIT_S;
+  type Request = { method: string; url: string };
   return getOctokit(
     options.token,
     {
@@ -52,14 +52,27 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       headers: { 'x-github-api-version': '2022-11-28' },
       retry: { retryAfterBaseValue: unit },
       throttle: {
+        id: throttleId,
         retryAfterBaseValue: unit,
         fallbackSecondaryRateRetryAfter: 60,
-        // `global` is honoured by the plugin though its type omits it: its default 10 would
-        // split a preflight of more than 10 reads into several round trips.
-        ...{ global: new Bottleneck.Group({ maxConcurrent: 50 }) },
-        write: new Bottleneck.Group({ maxConcurrent: options.writeConcurrency ?? 10 }),
-        onRateLimit: retryRateLimit('primary'),
-        onSecondaryRateLimit: retryRateLimit('secondary')
+        // `global` bounds requests in flight (GitHub allows 100); the plugin honours it though
+        // its type omits it. Its default, 10, would split a larger preflight into round trips.
+        ...{ global: new Bottleneck.Group({ maxConcurrent: options.concurrency ?? 20 }) },
+        write: writes,
+        // The plugin retries when a handler returns true (its type says void).
+        onRateLimit: (after: number, request: Request, _octokit: unknown, count: number) => {
+          if (!keepTrying(after, count)) return false;
+          log(`GitHub rate limit reached on ${request.method} ${request.url}; retrying in ${after} s`);
+          return true;
+        },
+        onSecondaryRateLimit: (after: number, request: Request, _octokit: unknown, count: number) => {
+          writes.key(throttleId).updateSettings({ minTime: unit });
+          if (!keepTrying(after, count)) return false;
+          log(
+            `GitHub secondary rate limit on ${request.method} ${request.url}; slowing writes, retrying in ${after} s`
+          );
+          return true;
+        }
       }
     },
     retry,

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+
+// The README's Inputs and Outputs tables name exactly what action.yml declares.
+const actionYml = readFileSync(new URL('../action.yml', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+function declared(section: 'inputs' | 'outputs'): string[] {
+  const body = actionYml.split(new RegExp(`^${section}:\\n`, 'm'))[1]?.split(/^\S/m)[0] ?? '';
+  return [...body.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1] ?? '');
+}
+
+function documented(heading: string): string[] {
+  const body = readme.split(`## ${heading}\n`)[1]?.split(/^## /m)[0] ?? '';
+  return [...body.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1] ?? '');
+}
+
+test.each([
+  ['inputs', 'Inputs'],
+  ['outputs', 'Outputs']
+] as const)('README %s table matches action.yml', (section, heading) => {
+  expect(documented(heading)).toEqual(declared(section));
+  expect(declared(section).length).toBeGreaterThan(5);
+});
