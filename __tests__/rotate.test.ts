@@ -174,6 +174,44 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
     expect(report.leftAs).toContain(`the previous token ${first.token?.id} was NOT revoked`);
   });
 
+  test('orphans of crashed runs (live, this exact name, unrecorded) are swept after a rotation', async () => {
+    const first = await world.run();
+    const orphan = world.sim.issueToken({ name: `ci-token-rotator:${REPO}:${SECRET}` });
+    const stranger = world.sim.issueToken({ name: `ci-token-rotator:${REPO}:${SECRET}-other` });
+    const second = await world.run();
+    expect(second.outcome).toBe('rotated');
+    expect(second.revocations).toEqual([
+      { id: first.token?.id, outcome: 'revoked' },
+      { id: orphan.id, outcome: 'revoked', orphan: true }
+    ]);
+    expect(world.sim.isLive(orphan.id)).toBe(false);
+    expect(world.sim.isLive(stranger.id)).toBe(true);
+    expect(world.sim.isLive(world.acting.id)).toBe(true);
+  });
+
+  test('a concurrent run changing the state: this run records and revokes nothing', async () => {
+    const first = await world.run();
+    const creating =
+      name === 'vercel'
+        ? '/v3/user/tokens'
+        : name === 'linode'
+          ? '/v4/profile/tokens'
+          : '/api/2.0/token/create';
+    world.sim.fault({ method: 'POST', path: creating, delayMs: 400 });
+    const other = JSON.stringify({
+      ...JSON.parse(world.github.variable(REPO, STATE_VARIABLE) ?? '{}'),
+      rotated_at: 'other run'
+    });
+    setTimeout(() => world.github.setVariable(REPO, STATE_VARIABLE, other), 150);
+    const report = await world.run();
+    expect(report.outcome).toBe('failed');
+    expect(report.errors[0]).toContain('concurrency: group');
+    expect(world.github.variable(REPO, STATE_VARIABLE)).toBe(other);
+    expect(report.revocations).toEqual([]);
+    expect(world.sim.isLive(first.token?.id ?? '')).toBe(true);
+    expect(world.sim.isLive(secretValue() ?? '')).toBe(true);
+  });
+
   test('revocation fails: the step fails, the state owes it, the next run revokes it', async () => {
     const first = await world.run();
     world.sim.fault({ ...REVOKE[name], status: 500, times: 10 });

@@ -43136,7 +43136,7 @@ function renderSummary(report, context) {
     if (report.revocations.length > 0 || report.kept.length > 0) {
         lines.push('| token ID | revocation |', '|---|---|');
         for (const r of report.revocations)
-            lines.push(`| ${cell(r.id)} | ${REVOKE_ICON[r.outcome]}${r.error ? `: ${cell(r.error)}` : ''} |`);
+            lines.push(`| ${cell(r.id)}${r.orphan ? ' (orphan of an earlier run)' : ''} | ${REVOKE_ICON[r.outcome]}${r.error ? `: ${cell(r.error)}` : ''} |`);
         for (const id of report.kept)
             lines.push(`| ${cell(id)} | ⏳ kept (keep-previous) |`);
         lines.push('');
@@ -43272,6 +43272,7 @@ async function preflight(deps, report) {
         return undefined;
     return {
         state: state && withoutDeadTokens(state, accessResult.value.tokens),
+        stateText: stateResult.value,
         stateExisted: stateResult.value !== undefined,
         prepared: targetResults.map((r) => r.value),
         access: accessResult.value
@@ -43387,8 +43388,11 @@ async function rotate(plan, deps) {
         name: token.name || plan.tokenName,
         expiresAt: token.expiresAt ?? expiresAt
     };
-    // 4. Write every target at once.
-    const writes = await Promise.allSettled(targets.map((t, i) => secrets.write(t, pre.prepared[i], token.value)));
+    // 4. Write every target at once; meanwhile read the state again to notice a concurrent run.
+    const [writes, stateNow] = await Promise.all([
+        Promise.allSettled(targets.map((t, i) => secrets.write(t, pre.prepared[i], token.value))),
+        deps.state.read().then((text) => ({ changed: text !== pre.stateText }), () => ({ changed: false }))
+    ]);
     const failedTargets = [];
     writes.forEach((result, i) => {
         const target = report.targets[i];
@@ -43407,6 +43411,10 @@ async function rotate(plan, deps) {
     if (written > 0)
         report.tokenValue = token.value;
     log.info(`Wrote ${written} of ${targets.length} target(s)`);
+    if (stateNow.changed) {
+        report.errors.push(`The state ${deps.stateLabel} changed while this run was rotating: another rotation of the same secret ran at the same time. Give the workflow a concurrency: group so rotations never overlap.`);
+        return fail(`${written} of ${targets.length} targets were written with token ${token.id}, but this run records and revokes nothing, so that it cannot undo the other run. Token ${token.id} is live and unrecorded until it expires; the next successful rotation revokes it (it carries this rotation's token-name).`);
+    }
     // 5. Record the new token, and the IDs owed revocation, before revoking anything.
     const newState = {
         provider: deps.providerName,
@@ -43432,15 +43440,26 @@ async function rotate(plan, deps) {
     if (failedTargets.length > 0) {
         return fail(`${written} of ${targets.length} targets hold token ${token.id}; ${describeIds(failedTargets)} still hold the previous token, so nothing was revoked. The state records ${token.id}, the targets still to write and the IDs owed revocation (${describeIds(revocation.revoke)}). Fix the cause and re-run: when provider-token is ${token.id} (self-rotation), the re-run writes it to every target without creating another token; otherwise it rotates again. Either way it then revokes what is owed.`);
     }
-    // 6. Revoke, the acting token last so the calls before it still authenticate.
-    for (const batch of revocationBatches(revocation.revoke, access.actingTokenId)) {
+    // 6. Revoke what is owed and sweep orphans, the acting token last so the calls before it
+    //    still authenticate.
+    const orphans = orphansOf(plan.tokenName, access.tokens, [
+        token.id,
+        ...revocation.kept,
+        ...revocation.revoke
+    ]);
+    for (const batch of revocationBatches([...revocation.revoke, ...orphans], access.actingTokenId)) {
         const results = await Promise.allSettled(batch.map((id) => provider.revoke(id)));
         results.forEach((result, i) => {
             const id = batch[i] ?? '';
+            const orphan = orphans.includes(id) ? { orphan: true } : {};
             if (result.status === 'fulfilled')
-                report.revocations.push({ id, outcome: result.value === 'revoked' ? 'revoked' : 'already gone' });
+                report.revocations.push({
+                    id,
+                    outcome: result.value === 'revoked' ? 'revoked' : 'already gone',
+                    ...orphan
+                });
             else {
-                report.revocations.push({ id, outcome: 'failed', error: messageOf(result.reason) });
+                report.revocations.push({ id, outcome: 'failed', error: messageOf(result.reason), ...orphan });
                 report.errors.push(messageOf(result.reason));
             }
         });
@@ -43453,6 +43472,13 @@ async function rotate(plan, deps) {
         ? `Completed the last rotation: every target holds token ${token.id}; the state records it.`
         : `Every target holds the new token ${token.id}; the state records it.`;
     return report;
+}
+/**
+ * Live tokens carrying this rotation's exact name that nothing records: left by a run that
+ * crashed or lost an answer. Swept only after every target holds the new token.
+ */
+function orphansOf(tokenName, live, known) {
+    return live.filter((t) => t.name === tokenName && !known.includes(t.id)).map((t) => t.id);
 }
 /**
  * Owed and kept IDs the provider no longer lists are gone already: dropping them keeps the state

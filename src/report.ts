@@ -89,7 +89,9 @@ export function renderSummary(report: RotationReport, context: SummaryContext): 
   if (report.revocations.length > 0 || report.kept.length > 0) {
     lines.push('| token ID | revocation |', '|---|---|');
     for (const r of report.revocations)
-      lines.push(`| ${cell(r.id)} | ${REVOKE_ICON[r.outcome]}${r.error ? `: ${cell(r.error)}` : ''} |`);
+      lines.push(
+        `| ${cell(r.id)}${r.orphan ? ' (orphan of an earlier run)' : ''} | ${REVOKE_ICON[r.outcome]}${r.error ? `: ${cell(r.error)}` : ''} |`
+      );
     for (const id of report.kept) lines.push(`| ${cell(id)} | ⏳ kept (keep-previous) |`);
     lines.push('');
   }

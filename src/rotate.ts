@@ -55,6 +55,8 @@ export interface RevokeResult {
   id: string;
   outcome: RevokeOutcome;
   error?: string;
+  /** A live token carrying this rotation's name that nothing recorded (left by a crashed run). */
+  orphan?: true;
 }
 
 export interface TokenSummary {
@@ -86,6 +88,8 @@ const NEW_TOKEN_GRACE_MS = 5 * 60_000;
 
 interface Preflight {
   state?: RotationState;
+  /** The state variable as read, to notice another run changing it meanwhile. */
+  stateText?: string;
   stateExisted: boolean;
   prepared: PreparedTarget[];
   access: AccessCheck;
@@ -121,6 +125,7 @@ async function preflight(deps: RotateDeps, report: RotationReport): Promise<Pref
     return undefined;
   return {
     state: state && withoutDeadTokens(state, accessResult.value.tokens),
+    stateText: stateResult.value,
     stateExisted: stateResult.value !== undefined,
     prepared: targetResults.map((r) => (r as PromiseFulfilledResult<PreparedTarget>).value),
     access: accessResult.value
@@ -243,10 +248,16 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
     expiresAt: token.expiresAt ?? expiresAt
   };
 
-  // 4. Write every target at once.
-  const writes = await Promise.allSettled(
-    targets.map((t, i) => secrets.write(t, pre.prepared[i] as PreparedTarget, token.value))
-  );
+  // 4. Write every target at once; meanwhile read the state again to notice a concurrent run.
+  const [writes, stateNow] = await Promise.all([
+    Promise.allSettled(
+      targets.map((t, i) => secrets.write(t, pre.prepared[i] as PreparedTarget, token.value))
+    ),
+    deps.state.read().then(
+      (text) => ({ changed: text !== pre.stateText }),
+      () => ({ changed: false })
+    )
+  ]);
   const failedTargets: string[] = [];
   writes.forEach((result, i) => {
     const target = report.targets[i] as TargetResult;
@@ -263,6 +274,15 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
   // Some secret holds it now, so later steps may need it too.
   if (written > 0) report.tokenValue = token.value;
   log.info(`Wrote ${written} of ${targets.length} target(s)`);
+
+  if (stateNow.changed) {
+    report.errors.push(
+      `The state ${deps.stateLabel} changed while this run was rotating: another rotation of the same secret ran at the same time. Give the workflow a concurrency: group so rotations never overlap.`
+    );
+    return fail(
+      `${written} of ${targets.length} targets were written with token ${token.id}, but this run records and revokes nothing, so that it cannot undo the other run. Token ${token.id} is live and unrecorded until it expires; the next successful rotation revokes it (it carries this rotation's token-name).`
+    );
+  }
 
   // 5. Record the new token, and the IDs owed revocation, before revoking anything.
   const newState: RotationState = {
@@ -294,15 +314,26 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
     );
   }
 
-  // 6. Revoke, the acting token last so the calls before it still authenticate.
-  for (const batch of revocationBatches(revocation.revoke, access.actingTokenId)) {
+  // 6. Revoke what is owed and sweep orphans, the acting token last so the calls before it
+  //    still authenticate.
+  const orphans = orphansOf(plan.tokenName, access.tokens, [
+    token.id,
+    ...revocation.kept,
+    ...revocation.revoke
+  ]);
+  for (const batch of revocationBatches([...revocation.revoke, ...orphans], access.actingTokenId)) {
     const results = await Promise.allSettled(batch.map((id) => provider.revoke(id)));
     results.forEach((result, i) => {
       const id = batch[i] ?? '';
+      const orphan = orphans.includes(id) ? { orphan: true as const } : {};
       if (result.status === 'fulfilled')
-        report.revocations.push({ id, outcome: result.value === 'revoked' ? 'revoked' : 'already gone' });
+        report.revocations.push({
+          id,
+          outcome: result.value === 'revoked' ? 'revoked' : 'already gone',
+          ...orphan
+        });
       else {
-        report.revocations.push({ id, outcome: 'failed', error: messageOf(result.reason) });
+        report.revocations.push({ id, outcome: 'failed', error: messageOf(result.reason), ...orphan });
         report.errors.push(messageOf(result.reason));
       }
     });
@@ -318,6 +349,14 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
     ? `Completed the last rotation: every target holds token ${token.id}; the state records it.`
     : `Every target holds the new token ${token.id}; the state records it.`;
   return report;
+}
+
+/**
+ * Live tokens carrying this rotation's exact name that nothing records: left by a run that
+ * crashed or lost an answer. Swept only after every target holds the new token.
+ */
+function orphansOf(tokenName: string, live: ProviderToken[], known: string[]): string[] {
+  return live.filter((t) => t.name === tokenName && !known.includes(t.id)).map((t) => t.id);
 }
 
 /**
