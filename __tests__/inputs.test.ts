@@ -45,7 +45,8 @@ test('defaults', () => {
     previousTokenId: undefined,
     keepPrevious: 0,
     dryRun: false,
-    outputToken: false
+    outputToken: false,
+    requestTimeoutMs: 30000
   });
 });
 
@@ -318,6 +319,16 @@ test.each(
         'environment too long',
         { environment: 'e'.repeat(256) },
         `environment: "${'e'.repeat(57)}..." is not an environment name (at most 255 printable characters)`
+      ],
+      [
+        'request-timeout zero',
+        { 'request-timeout': '0' },
+        'request-timeout: "0" is not a whole number of seconds from 1 to 300'
+      ],
+      [
+        'request-timeout with unit',
+        { 'request-timeout': '30s' },
+        'request-timeout: "30s" is not a whole number of seconds from 1 to 300'
       ],
       ['dry-run yes', { 'dry-run': 'yes' }, 'dry-run: "yes" is not a boolean; use true or false'],
       ['output-token 1', { 'output-token': '1' }, 'output-token: "1" is not a boolean; use true or false'],

@@ -141,7 +141,7 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
     expect(secretValue()).toBe(before);
     expect(world.state()?.tokenId).toBe(first.token?.id);
     expect(world.sim.isLive(first.token?.id ?? '')).toBe(true);
-    expect(report.leftAs).toMatch(/failed verification and was revoked/);
+    expect(report.leftAs).toMatch(/failed verification; it was revoked/);
   });
 
   test('no target can be written: the new token is revoked, nothing else changes', async () => {
@@ -210,6 +210,21 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
     expect(report.revocations).toEqual([]);
     expect(world.sim.isLive(first.token?.id ?? '')).toBe(true);
     expect(world.sim.isLive(secretValue() ?? '')).toBe(true);
+  });
+
+  test('self-rotation, the state cannot be written: secrets are put back, the new token revoked', async () => {
+    const first = await world.run();
+    const firstValue = secretValue() ?? '';
+    world.github.fault({ method: 'PATCH', status: 403, times: 10 });
+    const report = await world.run({}, { actingToken: firstValue });
+    expect(report.outcome).toBe('failed');
+    expect(secretValue()).toBe(firstValue);
+    expect(world.sim.isLive(firstValue)).toBe(true);
+    expect(world.sim.isLive(report.token?.id ?? '')).toBe(false);
+    expect(world.state()?.tokenId).toBe(first.token?.id);
+    expect(report.targets[0]?.outcome).toBe('put back');
+    expect(report.tokenValue).toBeUndefined();
+    expect(report.leftAs).toContain('put back to the previous token; it was revoked');
   });
 
   test('revocation fails: the step fails, the state owes it, the next run revokes it', async () => {

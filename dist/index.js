@@ -41944,6 +41944,10 @@ class NetworkError extends Error {
         this.reason = reason;
         this.name = 'NetworkError';
     }
+    /** The server may still be working on it. */
+    get timedOut() {
+        return this.reason.includes('timed out');
+    }
 }
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 /**
@@ -42410,12 +42414,16 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 class ProviderError extends Error {
     kind;
     ambiguous;
+    pending;
     constructor(message, kind, 
     /** True when a state-changing request may have taken effect despite the error. */
-    ambiguous = false) {
+    ambiguous = false, 
+    /** True when the server may still be acting on it (the client timed out waiting). */
+    pending = false) {
         super(message);
         this.kind = kind;
         this.ambiguous = ambiguous;
+        this.pending = pending;
         this.name = 'ProviderError';
     }
 }
@@ -42425,7 +42433,7 @@ function providerError(wording, action, err) {
     if (err instanceof ProviderError)
         return err;
     if (err instanceof NetworkError) {
-        return new ProviderError(`${label}: ${action} failed: ${err.message}. The provider API could not be reached; check provider-url and the runner's network.`, 'unavailable', err.method === 'POST');
+        return new ProviderError(`${label}: ${action} failed: ${err.message}. The provider API could not be reached; check provider-url and the runner's network.`, 'unavailable', err.method === 'POST', err.method === 'POST' && err.timedOut);
     }
     if (err instanceof HttpError) {
         const said = wording.messageOf(err.body) ?? err.bodyText;
@@ -42818,6 +42826,7 @@ const UNIT_SECONDS = { m: 60, h: 3600, d: 86400, w: 604800 };
 const MIN_LIFETIME_SECONDS = 15 * 60;
 const LINODE_SCOPE = /^(\*|[a-z_]+:(read_only|read_write))$/;
 const MAX_KEEP_PREVIOUS = 10;
+const MAX_REQUEST_TIMEOUT_S = 300;
 const TRUE_WORDS = ['true', 'True', 'TRUE'];
 const FALSE_WORDS = ['false', 'False', 'FALSE'];
 /** Shows a user's value in an error without echoing secrets or flooding the log. */
@@ -43028,6 +43037,10 @@ function parseInputs(get, env) {
     const keepPrevious = /^\d{1,2}$/.test(keepValue) ? Number(keepValue) : NaN;
     if (!(keepPrevious >= 0 && keepPrevious <= MAX_KEEP_PREVIOUS))
         problems.push(`keep-previous: ${shown(keepValue)} is not a whole number from 0 to ${MAX_KEEP_PREVIOUS}`);
+    const timeoutValue = read('request-timeout') || '30';
+    const timeoutSeconds = /^\d{1,3}$/.test(timeoutValue) ? Number(timeoutValue) : NaN;
+    if (!(timeoutSeconds >= 1 && timeoutSeconds <= MAX_REQUEST_TIMEOUT_S))
+        problems.push(`request-timeout: ${shown(timeoutValue)} is not a whole number of seconds from 1 to ${MAX_REQUEST_TIMEOUT_S}`);
     const dryRun = parseBoolean('dry-run', read('dry-run'), problems);
     const outputToken = parseBoolean('output-token', read('output-token'), problems);
     if (problems.length > 0 || !provider)
@@ -43053,7 +43066,8 @@ function parseInputs(get, env) {
         previousTokenId,
         keepPrevious,
         dryRun,
-        outputToken
+        outputToken,
+        requestTimeoutMs: timeoutSeconds * 1000
     };
 }
 
@@ -43103,7 +43117,8 @@ const TARGET_ICON = {
     updated: '✅ updated',
     failed: '❌ failed',
     'not written': '⏸️ not written',
-    'would write': '📝 would write'
+    'would write': '📝 would write',
+    'put back': '↩️ put back to the previous token'
 };
 const REVOKE_ICON = {
     revoked: '✅ revoked',
@@ -43242,6 +43257,8 @@ function parseState(text, provider) {
 const messageOf = (err) => (err instanceof Error ? err.message : String(err));
 const NOTHING_CHANGED = 'Nothing was changed: no token was created and no secret or state was written.';
 const NEW_TOKEN_GRACE_MS = 5 * 60_000;
+/** When to list tokens after a create timed out: at once, then twice more as it may land late. */
+const LOST_TOKEN_LOOKS_MS = [0, 2000, 5000];
 /** Step 1: read-only and all at once. Any failure here means nothing was changed. */
 async function preflight(deps, report) {
     const { targets } = deps;
@@ -43371,7 +43388,7 @@ async function rotate(plan, deps) {
         catch (err) {
             report.errors.push(messageOf(err));
             if (err instanceof ProviderError && err.ambiguous)
-                return fail(await revokeLostTokens(plan, deps, startedAt, revocation, state, access.actingTokenId));
+                return fail(await revokeLostTokens(plan, deps, startedAt, [state?.tokenId, access.actingTokenId, ...revocation.kept, ...revocation.revoke], err.pending));
             return fail('Nothing was changed: no token was created; the secret and state still hold the previous token.');
         }
         deps.mask(token.value);
@@ -43432,6 +43449,9 @@ async function rotate(plan, deps) {
     }
     catch (err) {
         report.errors.push(messageOf(err));
+        // Self-rotation: provider-token is the token the secrets held, so they can be put back.
+        if (!completing && access.actingTokenId && access.actingTokenId === revocation.previous)
+            return fail(await putBack(token, deps, pre, report));
         const previous = revocation.previous
             ? `the previous token ${revocation.previous} was NOT revoked and`
             : 'nothing was revoked; the state';
@@ -43495,6 +43515,25 @@ function withoutDeadTokens(state, live) {
 function describeIds(ids) {
     return ids.length === 0 ? 'no tokens' : ids.join(', ');
 }
+/**
+ * The state could not record the new token: write the previous token (provider-token) back to
+ * the targets that got the new one and revoke the new one, so state and secrets agree again.
+ */
+async function putBack(token, deps, pre, report) {
+    const written = deps.targets
+        .map((target, i) => ({ target, i }))
+        .filter(({ i }) => ['created', 'updated'].includes(report.targets[i]?.outcome ?? ''));
+    const results = await Promise.allSettled(written.map(({ target, i }) => deps.secrets.write(target, pre.prepared[i], deps.actingToken)));
+    const stuck = written.filter((_, n) => results[n]?.status === 'rejected').map(({ target }) => target.label);
+    written.forEach(({ i }, n) => {
+        if (results[n]?.status === 'fulfilled')
+            report.targets[i].outcome = 'put back';
+    });
+    if (stuck.length > 0)
+        return `The state could not be written, and putting the previous token back failed for ${describeIds(stuck)}, which hold the new token ${token.id}: it stays live (unrecorded until it expires; the next successful rotation revokes it). The state still records the previous token. Fix the permission and run again.`;
+    report.tokenValue = undefined;
+    return discardNewToken(token, deps, report, 'could not be recorded in the state, so every secret was put back to the previous token');
+}
 async function verifyWithRetry(token, deps) {
     const attempts = deps.verifyAttempts ?? 3;
     let last = '';
@@ -43516,39 +43555,47 @@ async function discardNewToken(token, deps, report, why) {
     try {
         const outcome = await deps.provider.revoke(token.id);
         report.revocations.push({ id: token.id, outcome: outcome === 'revoked' ? 'revoked' : 'already gone' });
-        return `The new token ${token.id} ${why} and was revoked. The secret and state still hold the previous token.`;
+        return `The new token ${token.id} ${why}; it was revoked. The secret and state still hold the previous token; run again once the cause is fixed.`;
     }
     catch (err) {
         report.revocations.push({ id: token.id, outcome: 'failed', error: messageOf(err) });
         report.errors.push(messageOf(err));
-        return `The new token ${token.id} ${why}, and revoking it failed too: revoke token ${token.id} by hand. The secret and state still hold the previous token.`;
+        return `The new token ${token.id} ${why}; revoking it failed too, so it stays live until the next successful rotation revokes it (it carries this rotation's token-name). The secret and state still hold the previous token; run again once the cause is fixed.`;
     }
 }
 /**
  * After an ambiguous create (no answer, or a 5xx), a token may exist that nobody holds. Find
  * tokens carrying this rotation's name that appeared since the attempt and revoke them.
  */
-async function revokeLostTokens(plan, deps, startedAt, revocation, state, actingTokenId) {
-    const known = new Set([state?.tokenId, actingTokenId, ...revocation.kept, ...revocation.revoke].filter((id) => !!id));
+async function revokeLostTokens(plan, deps, startedAt, knownIds, pending) {
+    const known = new Set(knownIds.filter((id) => !!id));
+    const isLost = (t) => t.name === plan.tokenName &&
+        !known.has(t.id) &&
+        (t.createdAt === null || t.createdAt.getTime() >= startedAt.getTime() - NEW_TOKEN_GRACE_MS);
+    let lost = [];
     try {
-        const lost = (await deps.provider.list()).filter((t) => t.name === plan.tokenName &&
-            !known.has(t.id) &&
-            (t.createdAt === null || t.createdAt.getTime() >= startedAt.getTime() - NEW_TOKEN_GRACE_MS));
-        const results = await Promise.allSettled(lost.map((t) => deps.provider.revoke(t.id)));
-        const failed = lost.filter((_, i) => results[i]?.status === 'rejected').map((t) => t.id);
-        const found = lost.length === 0
-            ? 'no token was left behind'
-            : `token(s) ${describeIds(lost.map((t) => t.id))} created by the lost request were found`;
-        const fate = failed.length
-            ? `; revoking ${describeIds(failed)} failed, revoke them by hand`
-            : lost.length
-                ? ' and revoked'
-                : '';
-        return `Creating the token got no clear answer; ${found}${fate}. The secret and state still hold the previous token; run again.`;
+        // After a timeout the provider may still be minting it: look again a little later.
+        for (const wait of pending ? LOST_TOKEN_LOOKS_MS : [0]) {
+            await deps.sleep(wait);
+            lost = (await deps.provider.list()).filter(isLost);
+            if (lost.length > 0)
+                break;
+        }
     }
     catch (err) {
-        return `Creating the token got no clear answer, and listing tokens to check failed (${messageOf(err)}): a token named "${plan.tokenName}" may exist that no secret holds; revoke it by hand. The secret and state still hold the previous token.`;
+        return `Creating the token got no clear answer, and listing tokens to check failed (${messageOf(err)}): a token named "${plan.tokenName}" may exist that no secret holds; the next successful rotation revokes it (it carries this rotation's token-name). The secret and state still hold the previous token; run again.`;
     }
+    const results = await Promise.allSettled(lost.map((t) => deps.provider.revoke(t.id)));
+    const failed = lost.filter((_, i) => results[i]?.status === 'rejected').map((t) => t.id);
+    const found = lost.length === 0
+        ? 'no token was left behind'
+        : `token(s) ${describeIds(lost.map((t) => t.id))} created by the lost request were found`;
+    const fate = failed.length
+        ? `; revoking ${describeIds(failed)} failed (the next successful rotation revokes them)`
+        : lost.length
+            ? ' and revoked'
+            : '';
+    return `Creating the token got no clear answer; ${found}${fate}. The secret and state still hold the previous token; run again.`;
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -43576,10 +43623,16 @@ async function run() {
             redactor.add(credential);
         }
         const spec = providers[inputs.provider];
-        const http = createHttpClient({ baseUrl: inputs.providerUrl, token: inputs.providerToken, redactor });
+        const http = createHttpClient({
+            baseUrl: inputs.providerUrl,
+            token: inputs.providerToken,
+            redactor,
+            timeoutMs: inputs.requestTimeoutMs
+        });
         const octokit = createGitHubClient({
             token: inputs.githubToken,
             baseUrl: inputs.githubApiUrl,
+            timeoutMs: inputs.requestTimeoutMs,
             log: info
         });
         const targets = secretTargets(inputs);

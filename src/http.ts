@@ -35,6 +35,11 @@ export class NetworkError extends Error {
     super(`${method} ${path} → no response (${reason})`);
     this.name = 'NetworkError';
   }
+
+  /** The server may still be working on it. */
+  get timedOut(): boolean {
+    return this.reason.includes('timed out');
+  }
 }
 
 export interface HttpRequest {

@@ -26,6 +26,8 @@ export interface Inputs {
   keepPrevious: number;
   dryRun: boolean;
   outputToken: boolean;
+  /** Per request: connect, headers and body each. */
+  requestTimeoutMs: number;
 }
 
 /** Reads one input as the runner gives it (`''` when unset). */
@@ -54,6 +56,7 @@ const UNIT_SECONDS: Record<string, number> = { m: 60, h: 3600, d: 86400, w: 6048
 const MIN_LIFETIME_SECONDS = 15 * 60;
 const LINODE_SCOPE = /^(\*|[a-z_]+:(read_only|read_write))$/;
 const MAX_KEEP_PREVIOUS = 10;
+const MAX_REQUEST_TIMEOUT_S = 300;
 const TRUE_WORDS = ['true', 'True', 'TRUE'];
 const FALSE_WORDS = ['false', 'False', 'FALSE'];
 
@@ -294,6 +297,13 @@ export function parseInputs(get: InputGetter, env: Record<string, string | undef
   if (!(keepPrevious >= 0 && keepPrevious <= MAX_KEEP_PREVIOUS))
     problems.push(`keep-previous: ${shown(keepValue)} is not a whole number from 0 to ${MAX_KEEP_PREVIOUS}`);
 
+  const timeoutValue = read('request-timeout') || '30';
+  const timeoutSeconds = /^\d{1,3}$/.test(timeoutValue) ? Number(timeoutValue) : NaN;
+  if (!(timeoutSeconds >= 1 && timeoutSeconds <= MAX_REQUEST_TIMEOUT_S))
+    problems.push(
+      `request-timeout: ${shown(timeoutValue)} is not a whole number of seconds from 1 to ${MAX_REQUEST_TIMEOUT_S}`
+    );
+
   const dryRun = parseBoolean('dry-run', read('dry-run'), problems);
   const outputToken = parseBoolean('output-token', read('output-token'), problems);
 
@@ -319,6 +329,7 @@ export function parseInputs(get: InputGetter, env: Record<string, string | undef
     previousTokenId,
     keepPrevious,
     dryRun,
-    outputToken
+    outputToken,
+    requestTimeoutMs: timeoutSeconds * 1000
   };
 }

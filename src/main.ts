@@ -23,10 +23,16 @@ export async function run(): Promise<void> {
       redactor.add(credential);
     }
     const spec = providers[inputs.provider];
-    const http = createHttpClient({ baseUrl: inputs.providerUrl, token: inputs.providerToken, redactor });
+    const http = createHttpClient({
+      baseUrl: inputs.providerUrl,
+      token: inputs.providerToken,
+      redactor,
+      timeoutMs: inputs.requestTimeoutMs
+    });
     const octokit = createGitHubClient({
       token: inputs.githubToken,
       baseUrl: inputs.githubApiUrl,
+      timeoutMs: inputs.requestTimeoutMs,
       log: core.info
     });
     const targets = secretTargets(inputs);

@@ -39,7 +39,8 @@ const TARGET_ICON: Record<TargetOutcome, string> = {
   updated: '✅ updated',
   failed: '❌ failed',
   'not written': '⏸️ not written',
-  'would write': '📝 would write'
+  'would write': '📝 would write',
+  'put back': '↩️ put back to the previous token'
 };
 const REVOKE_ICON: Record<RevokeOutcome, string> = {
   revoked: '✅ revoked',

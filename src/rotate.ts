@@ -41,7 +41,7 @@ export interface RotateDeps {
   verifyAttempts?: number;
 }
 
-export type TargetOutcome = WriteResult | 'failed' | 'not written' | 'would write';
+export type TargetOutcome = WriteResult | 'failed' | 'not written' | 'would write' | 'put back';
 export interface TargetResult {
   label: string;
   /** "repository secret", "environment secret", … */
@@ -85,6 +85,8 @@ export interface RotationReport {
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const NOTHING_CHANGED = 'Nothing was changed: no token was created and no secret or state was written.';
 const NEW_TOKEN_GRACE_MS = 5 * 60_000;
+/** When to list tokens after a create timed out: at once, then twice more as it may land late. */
+const LOST_TOKEN_LOOKS_MS = [0, 2000, 5000];
 
 interface Preflight {
   state?: RotationState;
@@ -227,7 +229,15 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
     } catch (err) {
       report.errors.push(messageOf(err));
       if (err instanceof ProviderError && err.ambiguous)
-        return fail(await revokeLostTokens(plan, deps, startedAt, revocation, state, access.actingTokenId));
+        return fail(
+          await revokeLostTokens(
+            plan,
+            deps,
+            startedAt,
+            [state?.tokenId, access.actingTokenId, ...revocation.kept, ...revocation.revoke],
+            err.pending
+          )
+        );
       return fail(
         'Nothing was changed: no token was created; the secret and state still hold the previous token.'
       );
@@ -300,6 +310,9 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
     await deps.state.write(serializeState(newState), pre.stateExisted);
   } catch (err) {
     report.errors.push(messageOf(err));
+    // Self-rotation: provider-token is the token the secrets held, so they can be put back.
+    if (!completing && access.actingTokenId && access.actingTokenId === revocation.previous)
+      return fail(await putBack(token, deps, pre, report));
     const previous = revocation.previous
       ? `the previous token ${revocation.previous} was NOT revoked and`
       : 'nothing was revoked; the state';
@@ -376,6 +389,39 @@ function describeIds(ids: string[]): string {
   return ids.length === 0 ? 'no tokens' : ids.join(', ');
 }
 
+/**
+ * The state could not record the new token: write the previous token (provider-token) back to
+ * the targets that got the new one and revoke the new one, so state and secrets agree again.
+ */
+async function putBack(
+  token: NewToken,
+  deps: RotateDeps,
+  pre: Preflight,
+  report: RotationReport
+): Promise<string> {
+  const written = deps.targets
+    .map((target, i) => ({ target, i }))
+    .filter(({ i }) => ['created', 'updated'].includes(report.targets[i]?.outcome ?? ''));
+  const results = await Promise.allSettled(
+    written.map(({ target, i }) =>
+      deps.secrets.write(target, pre.prepared[i] as PreparedTarget, deps.actingToken)
+    )
+  );
+  const stuck = written.filter((_, n) => results[n]?.status === 'rejected').map(({ target }) => target.label);
+  written.forEach(({ i }, n) => {
+    if (results[n]?.status === 'fulfilled') (report.targets[i] as TargetResult).outcome = 'put back';
+  });
+  if (stuck.length > 0)
+    return `The state could not be written, and putting the previous token back failed for ${describeIds(stuck)}, which hold the new token ${token.id}: it stays live (unrecorded until it expires; the next successful rotation revokes it). The state still records the previous token. Fix the permission and run again.`;
+  report.tokenValue = undefined;
+  return discardNewToken(
+    token,
+    deps,
+    report,
+    'could not be recorded in the state, so every secret was put back to the previous token'
+  );
+}
+
 async function verifyWithRetry(token: NewToken, deps: RotateDeps): Promise<string | undefined> {
   const attempts = deps.verifyAttempts ?? 3;
   let last = '';
@@ -401,11 +447,11 @@ async function discardNewToken(
   try {
     const outcome = await deps.provider.revoke(token.id);
     report.revocations.push({ id: token.id, outcome: outcome === 'revoked' ? 'revoked' : 'already gone' });
-    return `The new token ${token.id} ${why} and was revoked. The secret and state still hold the previous token.`;
+    return `The new token ${token.id} ${why}; it was revoked. The secret and state still hold the previous token; run again once the cause is fixed.`;
   } catch (err) {
     report.revocations.push({ id: token.id, outcome: 'failed', error: messageOf(err) });
     report.errors.push(messageOf(err));
-    return `The new token ${token.id} ${why}, and revoking it failed too: revoke token ${token.id} by hand. The secret and state still hold the previous token.`;
+    return `The new token ${token.id} ${why}; revoking it failed too, so it stays live until the next successful rotation revokes it (it carries this rotation's token-name). The secret and state still hold the previous token; run again once the cause is fixed.`;
   }
 }
 
@@ -417,35 +463,35 @@ async function revokeLostTokens(
   plan: RotationPlanInputs,
   deps: RotateDeps,
   startedAt: Date,
-  revocation: RevocationPlan,
-  state: RotationState | undefined,
-  actingTokenId: string | null
+  knownIds: (string | null | undefined)[],
+  pending: boolean
 ): Promise<string> {
-  const known = new Set(
-    [state?.tokenId, actingTokenId, ...revocation.kept, ...revocation.revoke].filter(
-      (id): id is string => !!id
-    )
-  );
+  const known = new Set(knownIds.filter((id): id is string => !!id));
+  const isLost = (t: ProviderToken) =>
+    t.name === plan.tokenName &&
+    !known.has(t.id) &&
+    (t.createdAt === null || t.createdAt.getTime() >= startedAt.getTime() - NEW_TOKEN_GRACE_MS);
+  let lost: ProviderToken[] = [];
   try {
-    const lost = (await deps.provider.list()).filter(
-      (t) =>
-        t.name === plan.tokenName &&
-        !known.has(t.id) &&
-        (t.createdAt === null || t.createdAt.getTime() >= startedAt.getTime() - NEW_TOKEN_GRACE_MS)
-    );
-    const results = await Promise.allSettled(lost.map((t) => deps.provider.revoke(t.id)));
-    const failed = lost.filter((_, i) => results[i]?.status === 'rejected').map((t) => t.id);
-    const found =
-      lost.length === 0
-        ? 'no token was left behind'
-        : `token(s) ${describeIds(lost.map((t) => t.id))} created by the lost request were found`;
-    const fate = failed.length
-      ? `; revoking ${describeIds(failed)} failed, revoke them by hand`
-      : lost.length
-        ? ' and revoked'
-        : '';
-    return `Creating the token got no clear answer; ${found}${fate}. The secret and state still hold the previous token; run again.`;
+    // After a timeout the provider may still be minting it: look again a little later.
+    for (const wait of pending ? LOST_TOKEN_LOOKS_MS : [0]) {
+      await deps.sleep(wait);
+      lost = (await deps.provider.list()).filter(isLost);
+      if (lost.length > 0) break;
+    }
   } catch (err) {
-    return `Creating the token got no clear answer, and listing tokens to check failed (${messageOf(err)}): a token named "${plan.tokenName}" may exist that no secret holds; revoke it by hand. The secret and state still hold the previous token.`;
+    return `Creating the token got no clear answer, and listing tokens to check failed (${messageOf(err)}): a token named "${plan.tokenName}" may exist that no secret holds; the next successful rotation revokes it (it carries this rotation's token-name). The secret and state still hold the previous token; run again.`;
   }
+  const results = await Promise.allSettled(lost.map((t) => deps.provider.revoke(t.id)));
+  const failed = lost.filter((_, i) => results[i]?.status === 'rejected').map((t) => t.id);
+  const found =
+    lost.length === 0
+      ? 'no token was left behind'
+      : `token(s) ${describeIds(lost.map((t) => t.id))} created by the lost request were found`;
+  const fate = failed.length
+    ? `; revoking ${describeIds(failed)} failed (the next successful rotation revokes them)`
+    : lost.length
+      ? ' and revoked'
+      : '';
+  return `Creating the token got no clear answer; ${found}${fate}. The secret and state still hold the previous token; run again.`;
 }

@@ -8,7 +8,9 @@ export class ProviderError extends Error {
     message: string,
     readonly kind: ProviderErrorKind,
     /** True when a state-changing request may have taken effect despite the error. */
-    readonly ambiguous = false
+    readonly ambiguous = false,
+    /** True when the server may still be acting on it (the client timed out waiting). */
+    readonly pending = false
   ) {
     super(message);
     this.name = 'ProviderError';
@@ -32,7 +34,8 @@ export function providerError(wording: ErrorWording, action: string, err: unknow
     return new ProviderError(
       `${label}: ${action} failed: ${err.message}. The provider API could not be reached; check provider-url and the runner's network.`,
       'unavailable',
-      err.method === 'POST'
+      err.method === 'POST',
+      err.method === 'POST' && err.timedOut
     );
   }
   if (err instanceof HttpError) {
