@@ -222,3 +222,525 @@ describe('GitHub simulator', () => {
     expect((await call(gh.url, 'POST', vars, 'ghp_vars_only', { name: 'X', value: 'v' })).status).toBe(201);
   });
 });
+
+describe('GitHub simulator: environments, Dependabot, Codespaces and organisation secrets', () => {
+  let gh: GithubSim;
+  const token = 'ghp_write';
+  const ENV = 'production/eu west';
+  const env = encodeURIComponent(ENV); // 'production%2Feu%20west'
+  const forbidden = {
+    status: 403,
+    body: {
+      message: 'Resource not accessible by personal access token',
+      documentation_url: DOCS,
+      status: '403'
+    }
+  };
+  const notFound = { status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } };
+
+  /** Every secret store the simulator has, with its paths and how to read back a stored value. */
+  type Kind = { kind: string; base: string; body?: object; value(name: string): string | undefined };
+  const kinds = (): Kind[] => [
+    {
+      kind: 'repo actions',
+      base: '/repos/octo/app/actions/secrets',
+      value: (n) => gh.secretValue('octo/app', n)
+    },
+    {
+      kind: 'repo dependabot',
+      base: '/repos/octo/app/dependabot/secrets',
+      value: (n) => gh.secretValue('octo/app', n, { type: 'dependabot' })
+    },
+    {
+      kind: 'repo codespaces',
+      base: '/repos/octo/app/codespaces/secrets',
+      value: (n) => gh.secretValue('octo/app', n, { type: 'codespaces' })
+    },
+    {
+      kind: 'environment',
+      base: `/repos/octo/app/environments/${env}/secrets`,
+      value: (n) => gh.secretValue('octo/app', n, { environment: ENV })
+    },
+    {
+      kind: 'other environment',
+      base: '/repos/octo/app/environments/staging/secrets',
+      value: (n) => gh.secretValue('octo/app', n, { environment: 'staging' })
+    },
+    ...(['actions', 'dependabot', 'codespaces'] as const).map((type) => ({
+      kind: `org ${type}`,
+      base: `/orgs/octo/${type}/secrets`,
+      body: { visibility: 'private' },
+      value: (n: string) => gh.orgSecretValue('octo', n, type)
+    }))
+  ];
+
+  async function put(path: string, value: string, key: { key: string; key_id: string }, extra: object = {}) {
+    return call(gh.url, 'PUT', path, token, {
+      encrypted_value: seal(value, key.key),
+      key_id: key.key_id,
+      ...extra
+    });
+  }
+  const orgKey = async (type = 'actions') =>
+    (await call(gh.url, 'GET', `/orgs/octo/${type}/secrets/public-key`, token)).body as {
+      key: string;
+      key_id: string;
+    };
+
+  beforeEach(async () => {
+    await sodium.ready;
+    gh = await startGithubSim({ now: () => T0 });
+    gh.addRepo('octo/app');
+    gh.addRepo('octo/web', { private: false });
+    gh.addRepo('octo/api');
+    gh.addRepo('acme/tool');
+    gh.addOrg('empty-org');
+    gh.addEnvironment('octo/app', ENV);
+    gh.addEnvironment('octo/app', 'staging');
+    gh.addToken(token);
+  });
+  afterEach(() => gh.close());
+
+  it('each kind: seal with its public key, PUT → 201 {} then 204, stored value decrypts', async () => {
+    for (const k of kinds()) {
+      const pk = await call(gh.url, 'GET', `${k.base}/public-key`, token);
+      expect({ kind: k.kind, status: pk.status }).toEqual({ kind: k.kind, status: 200 });
+      expect(sodium.from_base64(pk.body.key, B64)).toHaveLength(32);
+      const first = await put(`${k.base}/dep_token`, `${k.kind} v1`, pk.body, k.body);
+      expect({ kind: k.kind, status: first.status, body: first.body }).toEqual({
+        kind: k.kind,
+        status: 201,
+        body: {}
+      });
+      expect(k.value('DEP_TOKEN')).toBe(`${k.kind} v1`);
+      const second = await put(`${k.base}/DEP_TOKEN`, `${k.kind} v2`, pk.body, k.body);
+      expect({ kind: k.kind, status: second.status, text: second.text }).toEqual({
+        kind: k.kind,
+        status: 204,
+        text: ''
+      });
+      expect(k.value('dep_token')).toBe(`${k.kind} v2`);
+      expect((await call(gh.url, 'GET', `${k.base}/DEP_TOKEN`, token)).body).toMatchObject({
+        name: 'DEP_TOKEN',
+        created_at: '2026-01-01T00:00:00Z',
+        updated_at: '2026-01-01T00:00:00Z'
+      });
+      expect((await call(gh.url, 'GET', `${k.base}/MISSING`, token)).status).toBe(404);
+    }
+    // Each value landed only in its own store.
+    expect(gh.secretValue('octo/web', 'DEP_TOKEN', { type: 'dependabot' })).toBeUndefined();
+    expect(gh.secretValue('octo/app', 'DEP_TOKEN')).toBe('repo actions v2');
+  });
+
+  it('every store has its own keypair; a key_id or key of another store → 422, nothing stored', async () => {
+    const all = kinds();
+    const keys = await Promise.all(
+      all.map(async (k) => (await call(gh.url, 'GET', `${k.base}/public-key`, token)).body)
+    );
+    keys.push(gh.publicKey('octo/web'), gh.orgPublicKey('acme'));
+    expect(new Set(keys.map((k) => k.key)).size).toBe(keys.length);
+    expect(new Set(keys.map((k) => k.key_id)).size).toBe(keys.length);
+    expect(keys.slice(0, all.length)).toEqual([
+      gh.publicKey('octo/app'),
+      gh.publicKey('octo/app', { type: 'dependabot' }),
+      gh.publicKey('octo/app', { type: 'codespaces' }),
+      gh.publicKey('octo/app', { environment: ENV }),
+      gh.publicKey('octo/app', { environment: 'staging' }),
+      gh.orgPublicKey('octo', 'actions'),
+      gh.orgPublicKey('octo', 'dependabot'),
+      gh.orgPublicKey('octo', 'codespaces')
+    ]);
+    for (const [i, k] of all.entries()) {
+      const other = keys[(i + 1) % all.length];
+      const own = keys[i];
+      const wrongId = await put(`${k.base}/X`, 'v', { key: own.key, key_id: other.key_id }, k.body);
+      expect({ kind: k.kind, status: wrongId.status, field: wrongId.body.errors[0].field }).toEqual({
+        kind: k.kind,
+        status: 422,
+        field: 'key_id'
+      });
+      const wrongKey = await put(`${k.base}/X`, 'v', { key: other.key, key_id: own.key_id }, k.body);
+      expect({ kind: k.kind, status: wrongKey.status, field: wrongKey.body.errors[0].field }).toEqual({
+        kind: k.kind,
+        status: 422,
+        field: 'encrypted_value'
+      });
+      expect(k.value('X')).toBeUndefined();
+    }
+  });
+
+  it('the same 422 rules as repository secrets: names, base64, 48 KB', async () => {
+    const key = await orgKey('codespaces');
+    const body = { visibility: 'all' };
+    const path = (n: string) => `/orgs/octo/codespaces/secrets/${n}`;
+    expect((await put(path('GITHUB_X'), 'v', key, body)).status).toBe(422);
+    expect((await put(path('1A'), 'v', key, body)).status).toBe(422);
+    expect(
+      (
+        await call(gh.url, 'PUT', path('A'), token, {
+          encrypted_value: 'not base64!',
+          key_id: key.key_id,
+          ...body
+        })
+      ).status
+    ).toBe(422);
+    const big = sodium.to_base64(
+      sodium.crypto_box_seal(new Uint8Array(49_153), sodium.from_base64(key.key, B64)),
+      B64
+    );
+    expect(
+      (await call(gh.url, 'PUT', path('A'), token, { encrypted_value: big, key_id: key.key_id, ...body }))
+        .status
+    ).toBe(422);
+    expect(gh.orgSecret('octo', 'A', 'codespaces')).toBeUndefined();
+  });
+
+  it('environments: GET by URL-encoded name, 404 for a missing one; helpers seed and rotate', async () => {
+    const got = await call(gh.url, 'GET', `/repos/octo/app/environments/${env}`, token);
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ id: expect.any(Number), name: ENV, protection_rules: [] });
+    expect(got.body.url).toBe(`${gh.url}/repos/octo/app/environments/production%2Feu%20west`);
+    expect(gh.requests[0]?.pathname).toBe('/repos/octo/app/environments/production%2Feu%20west');
+    const staging = await call(gh.url, 'GET', '/repos/octo/app/environments/staging', token);
+    expect(staging.body.id).not.toBe(got.body.id);
+
+    for (const path of [
+      '/repos/octo/app/environments/production',
+      '/repos/octo/app/environments/production/secrets/public-key', // '/' not encoded: another path
+      '/repos/octo/web/environments/staging',
+      '/repos/octo/web/environments/staging/secrets/public-key',
+      '/repos/octo/web/environments/staging/secrets/A'
+    ])
+      expect(await call(gh.url, 'GET', path, token)).toMatchObject(notFound);
+    const key = gh.publicKey('octo/app', { environment: 'staging' });
+    expect(await put('/repos/octo/web/environments/staging/secrets/A', 'v', key)).toMatchObject(notFound);
+
+    gh.setSecret('octo/app', 'SEEDED', 'old', { environment: ENV });
+    expect(gh.secretValue('octo/app', 'seeded', { environment: ENV })).toBe('old');
+    expect(gh.secretValue('octo/app', 'SEEDED')).toBeUndefined();
+    const fresh = gh.rotatePublicKey('octo/app', { environment: ENV });
+    expect(gh.secretValue('octo/app', 'SEEDED', { environment: ENV })).toBe('old');
+    expect((await put(`/repos/octo/app/environments/${env}/secrets/SEEDED`, 'new', fresh)).status).toBe(204);
+    expect(gh.secretValue('octo/app', 'SEEDED', { environment: ENV })).toBe('new');
+    expect(() => gh.secretValue('octo/app', 'X', { environment: 'nope' })).toThrow(/unknown environment/);
+  });
+
+  it('seeded repository Dependabot/Codespaces secrets are updated with 204', async () => {
+    gh.setSecret('octo/app', 'S', 'old', { type: 'codespaces' });
+    expect(gh.secretValue('octo/app', 'S', { type: 'codespaces' })).toBe('old');
+    const key = gh.publicKey('octo/app', { type: 'codespaces' });
+    expect((await put('/repos/octo/app/codespaces/secrets/S', 'new', key)).status).toBe(204);
+    expect(gh.secretValue('octo/app', 'S', { type: 'codespaces' })).toBe('new');
+    expect(gh.secretValue('octo/app', 'S')).toBeUndefined();
+  });
+
+  it('organisation secrets: private, all, selected with IDs; GET shows the visibility', async () => {
+    const key = await orgKey();
+    const [app, web] = [gh.repoId('octo/app'), gh.repoId('octo/web')];
+    const path = (n: string) => `/orgs/octo/actions/secrets/${n}`;
+    expect((await put(path('PRIV'), 'p', key, { visibility: 'private' })).status).toBe(201);
+    expect((await put(path('ALL'), 'a', key, { visibility: 'all' })).status).toBe(201);
+    const sel = await put(path('SEL'), 's', key, {
+      visibility: 'selected',
+      selected_repository_ids: [web, app]
+    });
+    expect(sel.status).toBe(201);
+    expect(gh.orgSecret('octo', 'PRIV')).toEqual({ visibility: 'private', selectedRepositoryIds: [] });
+    expect(gh.orgSecret('octo', 'ALL')).toEqual({ visibility: 'all', selectedRepositoryIds: [] });
+    expect(gh.orgSecret('octo', 'SEL')).toEqual({
+      visibility: 'selected',
+      selectedRepositoryIds: [web, app]
+    });
+    expect([
+      gh.orgSecretValue('octo', 'PRIV'),
+      gh.orgSecretValue('octo', 'ALL'),
+      gh.orgSecretValue('octo', 'SEL')
+    ]).toEqual(['p', 'a', 's']);
+
+    expect((await call(gh.url, 'GET', path('ALL'), token)).body).toEqual({
+      name: 'ALL',
+      created_at: '2026-01-01T00:00:00Z',
+      updated_at: '2026-01-01T00:00:00Z',
+      visibility: 'all'
+    });
+    expect((await call(gh.url, 'GET', path('sel'), token)).body).toEqual({
+      name: 'SEL',
+      created_at: '2026-01-01T00:00:00Z',
+      updated_at: '2026-01-01T00:00:00Z',
+      visibility: 'selected',
+      selected_repositories_url: `${gh.url}/orgs/octo/actions/secrets/SEL/repositories`
+    });
+    expect(await call(gh.url, 'GET', path('NOPE'), token)).toMatchObject(notFound);
+    expect(await call(gh.url, 'GET', '/orgs/nobody/actions/secrets/public-key', token)).toMatchObject(
+      notFound
+    );
+    expect(await call(gh.url, 'GET', '/orgs/octo/agents/secrets/public-key', token)).toMatchObject(notFound);
+    // An organisation added explicitly, without repositories, holds secrets too.
+    const empty = (await call(gh.url, 'GET', '/orgs/empty-org/dependabot/secrets/public-key', token)).body;
+    expect(
+      (await put('/orgs/empty-org/dependabot/secrets/E', 'e', empty, { visibility: 'all' })).status
+    ).toBe(201);
+    expect(gh.orgSecretValue('empty-org', 'E', 'dependabot')).toBe('e');
+  });
+
+  it('organisation secrets: selection kept when omitted on update, changed or cleared when given', async () => {
+    const key = await orgKey('dependabot');
+    const [app, web, api] = [gh.repoId('octo/app'), gh.repoId('octo/web'), gh.repoId('octo/api')];
+    const path = '/orgs/octo/dependabot/secrets/DEP';
+    gh.setOrgSecret('octo', 'DEP', 'old', {
+      type: 'dependabot',
+      visibility: 'selected',
+      selectedRepositoryIds: [app, api]
+    });
+    expect(await put(path, 'v2', key, { visibility: 'selected' })).toMatchObject({ status: 204, text: '' });
+    expect(gh.orgSecret('octo', 'DEP', 'dependabot')).toEqual({
+      visibility: 'selected',
+      selectedRepositoryIds: [app, api]
+    });
+    expect(gh.orgSecretValue('octo', 'DEP', 'dependabot')).toBe('v2');
+
+    expect(
+      (await put(path, 'v3', key, { visibility: 'selected', selected_repository_ids: [web] })).status
+    ).toBe(204);
+    expect(gh.orgSecret('octo', 'DEP', 'dependabot')).toEqual({
+      visibility: 'selected',
+      selectedRepositoryIds: [web]
+    });
+    expect((await put(path, 'v4', key, { visibility: 'all' })).status).toBe(204);
+    expect(gh.orgSecret('octo', 'DEP', 'dependabot')).toEqual({
+      visibility: 'all',
+      selectedRepositoryIds: []
+    });
+    // From 'all' to 'selected' without IDs: nothing to keep, an empty selection.
+    expect((await put(path, 'v5', key, { visibility: 'selected' })).status).toBe(204);
+    expect(gh.orgSecret('octo', 'DEP', 'dependabot')).toEqual({
+      visibility: 'selected',
+      selectedRepositoryIds: []
+    });
+    expect(gh.orgSecretValue('octo', 'DEP', 'dependabot')).toBe('v5');
+  });
+
+  it('organisation secrets: bad visibility or selected_repository_ids → 422, nothing changes', async () => {
+    const key = await orgKey('dependabot');
+    const [app, tool] = [gh.repoId('octo/app'), gh.repoId('acme/tool')];
+    const path = '/orgs/octo/dependabot/secrets/DEP';
+    gh.setOrgSecret('octo', 'DEP', 'old', {
+      type: 'dependabot',
+      visibility: 'selected',
+      selectedRepositoryIds: [app]
+    });
+    const before = gh.orgSecret('octo', 'DEP', 'dependabot');
+    const refused = async (extra: object, field: string) => {
+      const r = await put(path, 'new', key, extra);
+      expect({ extra, status: r.status, field: r.body.errors?.[0]?.field ?? r.body.message }).toEqual({
+        extra,
+        status: 422,
+        field
+      });
+    };
+    await refused({}, 'Invalid request.\n\n"visibility" wasn\'t supplied.');
+    await refused({ visibility: 'public' }, 'visibility');
+    await refused({ visibility: 'all', selected_repository_ids: [app] }, 'selected_repository_ids');
+    await refused({ visibility: 'private', selected_repository_ids: [] }, 'selected_repository_ids');
+    await refused(
+      { visibility: 'selected', selected_repository_ids: [String(app)] },
+      'selected_repository_ids'
+    );
+    await refused({ visibility: 'selected', selected_repository_ids: app }, 'selected_repository_ids');
+    await refused({ visibility: 'selected', selected_repository_ids: [app, 999] }, 'selected_repository_ids');
+    await refused({ visibility: 'selected', selected_repository_ids: [tool] }, 'selected_repository_ids'); // another org's
+    expect(gh.orgSecret('octo', 'DEP', 'dependabot')).toEqual(before);
+    expect(gh.orgSecretValue('octo', 'DEP', 'dependabot')).toBe('old');
+    expect(() =>
+      gh.setOrgSecret('octo', 'X', 'v', { visibility: 'selected', selectedRepositoryIds: [tool] })
+    ).toThrow(/not in organisation/);
+  });
+
+  it('organisation secrets: the selected repositories listing, paged', async () => {
+    const ids = ['octo/app', 'octo/web', 'octo/api'].map((r) => gh.repoId(r));
+    gh.setOrgSecret('octo', 'SEL', 'v', {
+      type: 'codespaces',
+      visibility: 'selected',
+      selectedRepositoryIds: ids
+    });
+    const list = (q: string) =>
+      call(gh.url, 'GET', `/orgs/octo/codespaces/secrets/SEL/repositories${q}`, token);
+    const all = await list('');
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual({
+      total_count: 3,
+      repositories: [
+        { id: ids[0], name: 'app', full_name: 'octo/app', owner: { login: 'octo' }, private: true },
+        { id: ids[1], name: 'web', full_name: 'octo/web', owner: { login: 'octo' }, private: false },
+        { id: ids[2], name: 'api', full_name: 'octo/api', owner: { login: 'octo' }, private: true }
+      ]
+    });
+    const names = async (q: string) => {
+      const r = await list(q);
+      return [r.body.total_count, r.body.repositories.map((x: { name: string }) => x.name)];
+    };
+    expect(await names('?per_page=2')).toEqual([3, ['app', 'web']]);
+    expect(await names('?per_page=2&page=2')).toEqual([3, ['api']]);
+    expect(await names('?per_page=2&page=3')).toEqual([3, []]);
+    expect(await names('?per_page=1000')).toEqual([3, ['app', 'web', 'api']]);
+    gh.setOrgSecret('octo', 'PRIV', 'v', { type: 'codespaces', visibility: 'private' });
+    expect(
+      (await call(gh.url, 'GET', '/orgs/octo/codespaces/secrets/PRIV/repositories', token)).body
+    ).toEqual({
+      total_count: 0,
+      repositories: []
+    });
+    expect(await call(gh.url, 'GET', '/orgs/octo/actions/secrets/SEL/repositories', token)).toMatchObject(
+      notFound
+    );
+  });
+
+  it('the listing pages at most 100 repositories', async () => {
+    const ids = Array.from({ length: 101 }, (_, i) => gh.addRepo(`big/r${i}`).id);
+    gh.setOrgSecret('big', 'SEL', 'v', { visibility: 'selected', selectedRepositoryIds: ids });
+    const page = async (q: string) =>
+      (await call(gh.url, 'GET', `/orgs/big/actions/secrets/SEL/repositories${q}`, token)).body;
+    expect((await page('')).repositories).toHaveLength(30);
+    const first = await page('?per_page=100');
+    expect([first.total_count, first.repositories.length]).toEqual([101, 100]);
+    expect((await page('?per_page=100&page=2')).repositories.map((r: { id: number }) => r.id)).toEqual([
+      ids[100]
+    ]);
+  });
+
+  it('permissions per kind: an unseen repository or organisation → 404, a missing permission → 403', async () => {
+    const cases: { kind: string; base: string; body?: object; permission: string }[] = [
+      {
+        kind: 'repo dependabot',
+        base: '/repos/octo/app/dependabot/secrets',
+        permission: 'dependabot_secrets'
+      },
+      {
+        kind: 'repo codespaces',
+        base: '/repos/octo/app/codespaces/secrets',
+        permission: 'codespaces_secrets'
+      },
+      {
+        kind: 'environment',
+        base: `/repos/octo/app/environments/${env}/secrets`,
+        permission: 'environments'
+      },
+      ...(['actions', 'dependabot', 'codespaces'] as const).map((type) => ({
+        kind: `org ${type}`,
+        base: `/orgs/octo/${type}/secrets`,
+        body: { visibility: 'all' },
+        permission: type === 'actions' ? 'organization_secrets' : `organization_${type}_secrets`
+      }))
+    ];
+    gh.addToken('ghp_elsewhere', { repos: ['octo/web'], orgs: ['acme'] });
+    for (const c of cases) {
+      const key = (await call(gh.url, 'GET', `${c.base}/public-key`, token)).body;
+      gh.addToken(`ghp_no_${c.permission}`, { [c.permission]: 'none' });
+      gh.addToken(`ghp_read_${c.permission}`, { [c.permission]: 'read' });
+      const write = (t: string) =>
+        call(gh.url, 'PUT', `${c.base}/P`, t, {
+          encrypted_value: seal('v', key.key),
+          key_id: key.key_id,
+          ...c.body
+        });
+      const at = (r: { status: number; body: unknown }) => ({ kind: c.kind, status: r.status, body: r.body });
+
+      expect(at(await call(gh.url, 'GET', `${c.base}/public-key`, 'ghp_elsewhere'))).toEqual({
+        kind: c.kind,
+        ...notFound
+      });
+      expect(at(await write('ghp_elsewhere'))).toEqual({ kind: c.kind, ...notFound });
+      expect(at(await call(gh.url, 'GET', `${c.base}/public-key`, `ghp_no_${c.permission}`))).toEqual({
+        kind: c.kind,
+        ...forbidden
+      });
+      expect(at(await write(`ghp_no_${c.permission}`))).toEqual({ kind: c.kind, ...forbidden });
+      expect((await call(gh.url, 'GET', `${c.base}/public-key`, `ghp_read_${c.permission}`)).status).toBe(
+        200
+      );
+      expect(at(await write(`ghp_read_${c.permission}`))).toEqual({ kind: c.kind, ...forbidden });
+      // Lacking this permission does not hide the repository's Actions secrets.
+      expect(
+        (await call(gh.url, 'GET', '/repos/octo/app/actions/secrets/public-key', `ghp_no_${c.permission}`))
+          .status
+      ).toBe(200);
+      expect(at(await write(token))).toEqual({ kind: c.kind, status: 201, body: {} });
+    }
+    // A token limited to other organisations still sees those it names.
+    expect((await call(gh.url, 'GET', '/orgs/acme/actions/secrets/public-key', 'ghp_elsewhere')).status).toBe(
+      200
+    );
+    expect((await call(gh.url, 'GET', '/repos/octo/web/environments/staging', 'ghp_elsewhere')).status).toBe(
+      404
+    );
+  });
+
+  describe('secondary rate limit', () => {
+    const limitBody = {
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      documentation_url:
+        'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      status: '403'
+    };
+    const write = (name: string, key = gh.publicKey('octo/app')) =>
+      put(`/repos/octo/app/actions/secrets/${name}`, name, key);
+
+    it('is off by default: five concurrent writes pass', async () => {
+      expect(gh.secondaryLimit).toBeNull();
+      gh.latencyMs = 50;
+      const results = await Promise.all(['A', 'B', 'C', 'D', 'E'].map((n) => write(n)));
+      expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    });
+
+    it('too many concurrent writes: the extra ones get 403 + retry-after and change nothing', async () => {
+      gh.latencyMs = 50;
+      gh.secondaryLimit = { maxConcurrentWrites: 2, retryAfterSeconds: 7 };
+      const names = ['A', 'B', 'C', 'D', 'E'];
+      const results = await Promise.all(names.map((n) => write(n)));
+      const refused = results.filter((r) => r.status === 403);
+      expect(results.map((r) => r.status).sort()).toEqual([201, 201, 403, 403, 403]);
+      for (const r of refused) {
+        expect(r.body).toEqual(limitBody);
+        expect(r.headers.get('retry-after')).toBe('7');
+      }
+      const stored = names.filter((n) => gh.secretValue('octo/app', n) === n);
+      expect(stored).toHaveLength(2);
+      expect(gh.requests.map((r) => r.status).sort()).toEqual([201, 201, 403, 403, 403]);
+      expect(gh.requests.filter((r) => r.status === 403).map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT']);
+
+      // Reads are not counted; sequential writes all pass.
+      const reads = await Promise.all(
+        names.map(() => call(gh.url, 'GET', '/repos/octo/app/actions/secrets/public-key', token))
+      );
+      expect(reads.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      const sequential = [];
+      for (const n of names) sequential.push((await write(n)).status);
+      expect(sequential.filter((s) => s === 403)).toEqual([]);
+      expect(sequential.filter((s) => s === 201)).toHaveLength(3); // the three refused before
+      for (const n of names) expect(gh.secretValue('octo/app', n)).toBe(n);
+    });
+
+    it('too many writes in a window: refused until the window ends', async () => {
+      let clock = T0;
+      await gh.close();
+      gh = await startGithubSim({ now: () => clock });
+      gh.addRepo('octo/app');
+      gh.addToken(token);
+      gh.secondaryLimit = { maxWritesPerWindow: 3, windowMs: 60_000, retryAfterSeconds: 60 };
+      const statuses = [];
+      for (const n of ['A', 'B', 'C', 'D']) statuses.push((await write(n)).status);
+      expect(statuses).toEqual([201, 201, 201, 403]);
+      expect(gh.secretValue('octo/app', 'D')).toBeUndefined();
+      const variable = await call(gh.url, 'POST', '/repos/octo/app/actions/variables', token, {
+        name: 'V',
+        value: 'v'
+      });
+      expect([variable.status, variable.headers.get('retry-after')]).toEqual([403, '60']);
+      clock += 59_999;
+      expect((await write('D')).status).toBe(403);
+      clock += 1;
+      expect((await write('D')).status).toBe(201);
+      expect(gh.secretValue('octo/app', 'D')).toBe('D');
+    });
+  });
+});

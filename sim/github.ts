@@ -1,11 +1,14 @@
 /**
- * GitHub REST simulator: repository Actions secrets (sealed boxes) and variables (API-FACTS §0.10-0.13, §4).
+ * GitHub REST simulator: secrets (sealed boxes) and variables (API-FACTS §0.10-0.13, §4).
  *
- * Data model, built to grow: every place that holds secrets is a `SecretStore` with its own keypair
- * (today: a repository's Actions secrets; later environments, organisations with visibility and selected
- * repositories, Dependabot and Codespaces — each one more store), and every place that holds variables
- * is a `VariableStore`. Routes resolve a store, check the token's permission for it, and share the same
- * handlers.
+ * Data model: every place that holds secrets is a `SecretStore` with its own keypair — a repository's
+ * Actions, Dependabot and Codespaces secrets, each environment's secrets, and an organisation's Actions,
+ * Dependabot and Codespaces secrets (whose entries also carry visibility and selected repositories). Every
+ * place that holds variables is a `VariableStore`. Routes resolve a store (404 when the token cannot see
+ * its repository or organisation, 403 when it lacks the permission) and share the same handlers.
+ *
+ * The secondary rate limit (§4.8) is off by default: set `secondaryLimit` to refuse mutating requests
+ * that are too many at once or too many in a window with 403 and `retry-after`.
  */
 import sodium from 'libsodium-wrappers';
 import {
@@ -14,23 +17,79 @@ import {
   type RateLimit,
   type RateState,
   type SimOptions,
-  type SimRequest
+  type SimRequest,
+  type SimResponse
 } from './server.js';
 
-export type Access = 'none' | 'read' | 'write';
-/** Fine-grained permissions the simulator knows (repository permissions of a fine-grained PAT). */
-export type Permission = 'secrets' | 'variables';
+/** The products that hold secrets; each has its own keypair per repository and per organisation. */
+export type SecretType = 'actions' | 'dependabot' | 'codespaces';
+/** The level a fine-grained token holds on one permission. */
+export type Permission = 'none' | 'read' | 'write';
+export type Visibility = 'all' | 'private' | 'selected';
 
-export interface GithubTokenOptions {
+const SECRET_TYPES: readonly SecretType[] = ['actions', 'dependabot', 'codespaces'];
+const VISIBILITIES: readonly Visibility[] = ['all', 'private', 'selected'];
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The permissions a token's grant names: repository ones, then organisation ones (API-FACTS §4.7). */
+const PERMISSIONS = [
+  'secrets',
+  'variables',
+  'environments',
+  'dependabot_secrets',
+  'codespaces_secrets',
+  'organization_secrets',
+  'organization_dependabot_secrets',
+  'organization_codespaces_secrets'
+] as const;
+type PermissionName = (typeof PERMISSIONS)[number];
+
+/** The permission that guards each kind of secret, in a repository and in an organisation. */
+const REPO_PERMISSION: Record<SecretType, PermissionName> = {
+  actions: 'secrets',
+  dependabot: 'dependabot_secrets',
+  codespaces: 'codespaces_secrets'
+};
+const ORG_PERMISSION: Record<SecretType, PermissionName> = {
+  actions: 'organization_secrets',
+  dependabot: 'organization_dependabot_secrets',
+  codespaces: 'organization_codespaces_secrets'
+};
+
+export type GithubTokenOptions = {
   /** Full names ('owner/name') the token may see; default: all repositories, also ones added later. */
   repos?: string[];
-  secrets?: Access;
-  variables?: Access;
+  /** Organisations the token may act on; default: all. */
+  orgs?: string[];
+} & { [P in PermissionName]?: Permission }; // each defaults to 'write'
+
+/** Where a repository-level secret lives: one of the repository's products, or an environment. */
+export interface SecretScope {
+  type?: SecretType;
+  environment?: string;
+}
+
+export interface OrgSecretAccess {
+  visibility: Visibility;
+  /** The selected repositories (empty unless visibility is 'selected'). */
+  selectedRepositoryIds: number[];
+}
+
+/** GitHub's secondary rate limit for mutating requests (API-FACTS §4.8); both limits are optional. */
+export interface SecondaryLimit {
+  /** Refuse a write when this many writes are already in flight (arrival until response, latency included). */
+  maxConcurrentWrites?: number;
+  /** Refuse writes beyond this many arrived in the current window of `windowMs` (default 60 s). */
+  maxWritesPerWindow?: number;
+  windowMs?: number;
+  /** The `retry-after` header of a refusal. */
+  retryAfterSeconds: number;
 }
 
 interface Grant {
   repos: Set<string> | 'all';
-  access: Record<Permission, Access>;
+  orgs: Set<string> | 'all';
+  access: Record<PermissionName, Permission>;
 }
 
 interface KeyPair {
@@ -47,6 +106,13 @@ interface StoredSecret {
   updatedAt: string;
 }
 
+/** A validated PUT: what a store keeps of it. */
+interface Sealed {
+  name: string;
+  encryptedValue: string;
+  keyId: string;
+}
+
 interface StoredVariable {
   name: string;
   value: string;
@@ -54,11 +120,14 @@ interface StoredVariable {
   updatedAt: string;
 }
 
-/** Secrets sealed to one keypair (a repo's Actions secrets; later an environment, org, Dependabot...). */
-class SecretStore {
+/**
+ * Secrets sealed to one keypair. `Extra` is what a kind of store keeps besides the sealed value
+ * (organisation secrets: visibility and selected repositories).
+ */
+class SecretStore<Extra extends object = object> {
   /** Every key this store ever had, so secrets sealed to an older key still open. */
   readonly keys = new Map<string, KeyPair>();
-  readonly secrets = new Map<string, StoredSecret>();
+  readonly secrets = new Map<string, StoredSecret & Extra>();
   current: KeyPair;
 
   constructor(private readonly newKeyId: () => string) {
@@ -72,14 +141,44 @@ class SecretStore {
     return this.current;
   }
 
+  /** Seal a plaintext to the current key, as a client would. */
+  seal(name: string, value: string): Sealed {
+    const ct = sodium.crypto_box_seal(sodium.from_string(value), this.current.publicKey);
+    return {
+      name: name.toUpperCase(),
+      encryptedValue: sodium.to_base64(ct, sodium.base64_variants.ORIGINAL),
+      keyId: this.current.keyId
+    };
+  }
+
   open(s: StoredSecret): string {
     const key = this.keys.get(s.keyId) as KeyPair;
     const ct = sodium.from_base64(s.encryptedValue, sodium.base64_variants.ORIGINAL);
     return sodium.to_string(sodium.crypto_box_seal_open(ct, key.publicKey, key.privateKey));
   }
+
+  value(name: string): string | undefined {
+    const s = this.secrets.get(name.toUpperCase());
+    return s && this.open(s);
+  }
+
+  /** Store a sealed value (keeping `createdAt` of an existing one); true when the name is new. */
+  write(sealed: Sealed, at: string, extra: Extra): boolean {
+    const old = this.secrets.get(sealed.name);
+    this.secrets.set(sealed.name, { ...sealed, ...extra, createdAt: old?.createdAt ?? at, updatedAt: at });
+    return old === undefined;
+  }
 }
 
+type SecretStores<Extra extends object = object> = Record<SecretType, SecretStore<Extra>>;
 type VariableStore = Map<string, StoredVariable>;
+
+interface Environment {
+  id: number;
+  name: string;
+  createdAt: string;
+  secrets: SecretStore;
+}
 
 interface Repo {
   id: number;
@@ -87,12 +186,21 @@ interface Repo {
   name: string;
   fullName: string;
   private: boolean;
-  /** Keyed by product; 'dependabot' and 'codespaces' stores slot in here. */
-  secrets: { actions: SecretStore };
+  secrets: SecretStores;
+  /** Keyed by lower-cased name (GitHub's environment names are case-insensitive). */
+  environments: Map<string, Environment>;
   variables: VariableStore;
 }
 
+interface Org {
+  id: number;
+  login: string;
+  secrets: SecretStores<OrgSecretAccess>;
+}
+
 const DOCS = 'https://docs.github.com/rest';
+const SECONDARY_DOCS =
+  'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits';
 const MAX_VALUE_BYTES = 48 * 1024;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/;
@@ -104,6 +212,16 @@ function validName(name: string): boolean {
   return NAME.test(name) && !name.toUpperCase().startsWith('GITHUB_');
 }
 
+function isSecretType(type: string): type is SecretType {
+  return (SECRET_TYPES as readonly string[]).includes(type);
+}
+
+/** A positive integer query parameter, else `fallback`; at most `max`. */
+function positiveInt(raw: string | null, fallback: number, max = Infinity): number {
+  const n = Number(raw ?? '');
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, max) : fallback;
+}
+
 export class GithubSim extends SimServer<Grant> {
   rateLimit: RateLimit = {
     limit: 5000,
@@ -111,32 +229,116 @@ export class GithubSim extends SimServer<Grant> {
     status: 403,
     message: 'API rate limit exceeded for user ID 1.'
   };
+  /** Off (null) by default. */
+  secondaryLimit: SecondaryLimit | null = null;
   private readonly repos = new Map<string, Repo>();
+  private readonly orgs = new Map<string, Org>();
   private readonly grants = new Map<string, Grant>();
   private nextRepoId = 100_000_001;
+  private nextOrgId = 9_000_001;
+  private nextEnvironmentId = 4_000_000_001;
   private nextKeyId = 568_250_167_242_549_743n;
+  private writesInFlight = 0;
+  private writeWindow = { start: 0, count: 0 };
 
   constructor(opts: SimOptions = {}) {
     super(opts);
-    this.route('GET', '/repos/:owner/:repo', (_req, p, grant) => {
+    this.route('GET', '/repos/:owner/:repo', (_req, p, grant) => ({
+      status: 200,
+      body: this.repoView(this.repo(p, grant))
+    }));
+
+    // Repository secrets of each product: /repos/{o}/{r}/{actions|dependabot|codespaces}/secrets/...
+    this.route('GET', '/repos/:owner/:repo/:type/secrets/public-key', (_req, p, grant) =>
+      this.keyResponse(this.repoStore(p, grant, 'read'))
+    );
+    this.route('GET', '/repos/:owner/:repo/:type/secrets/:name', (_req, p, grant) =>
+      this.getSecret(this.repoStore(p, grant, 'read'), p.name)
+    );
+    this.route('PUT', '/repos/:owner/:repo/:type/secrets/:name', (req, p, grant) => {
+      const store = this.repoStore(p, grant, 'write');
+      return this.saved(store.write(this.sealed(store, p.name, req.body), this.timestamp(), {}));
+    });
+
+    // Environments and their secrets; the name arrives URL-encoded and is decoded by the router.
+    this.route('GET', '/repos/:owner/:repo/environments/:env', (_req, p, grant) => {
       const r = this.repo(p, grant);
+      const env = this.environment(r, p.env);
+      const url = `${this.url}/repos/${r.fullName}/environments/${encodeURIComponent(env.name)}`;
       return {
         status: 200,
-        body: { id: r.id, name: r.name, full_name: r.fullName, owner: { login: r.owner }, private: r.private }
+        body: {
+          id: env.id,
+          name: env.name,
+          url,
+          html_url: `https://github.com/${r.fullName}/deployments/activity_log?environments_filter=${encodeURIComponent(env.name)}`,
+          created_at: env.createdAt,
+          updated_at: env.createdAt,
+          protection_rules: [],
+          deployment_branch_policy: null
+        }
       };
     });
-    this.route('GET', '/repos/:owner/:repo/actions/secrets/public-key', (_req, p, grant) => {
-      const key = this.repo(p, grant, 'secrets', 'read').secrets.actions.current;
-      return { status: 200, body: this.keyView(key) };
-    });
-    this.route('GET', '/repos/:owner/:repo/actions/secrets/:name', (_req, p, grant) => {
-      const s = this.repo(p, grant, 'secrets', 'read').secrets.actions.secrets.get(p.name.toUpperCase());
-      if (!s) throw this.error(404);
-      return { status: 200, body: { name: s.name, created_at: s.createdAt, updated_at: s.updatedAt } };
-    });
-    this.route('PUT', '/repos/:owner/:repo/actions/secrets/:name', (req, p, grant) =>
-      this.putSecret(this.repo(p, grant, 'secrets', 'write').secrets.actions, p.name, req.body)
+    this.route('GET', '/repos/:owner/:repo/environments/:env/secrets/public-key', (_req, p, grant) =>
+      this.keyResponse(this.environmentStore(p, grant, 'read'))
     );
+    this.route('GET', '/repos/:owner/:repo/environments/:env/secrets/:name', (_req, p, grant) =>
+      this.getSecret(this.environmentStore(p, grant, 'read'), p.name)
+    );
+    this.route('PUT', '/repos/:owner/:repo/environments/:env/secrets/:name', (req, p, grant) => {
+      const store = this.environmentStore(p, grant, 'write');
+      return this.saved(store.write(this.sealed(store, p.name, req.body), this.timestamp(), {}));
+    });
+
+    // Organisation secrets of each product: /orgs/{org}/{actions|dependabot|codespaces}/secrets/...
+    this.route('GET', '/orgs/:org/:type/secrets/public-key', (_req, p, grant) =>
+      this.keyResponse(this.orgStore(p, grant, 'read').store)
+    );
+    this.route('GET', '/orgs/:org/:type/secrets/:name', (_req, p, grant) => {
+      const { org, store } = this.orgStore(p, grant, 'read');
+      const s = store.secrets.get(p.name.toUpperCase());
+      if (!s) throw this.error(404);
+      const selected =
+        s.visibility === 'selected'
+          ? {
+              selected_repositories_url: `${this.url}/orgs/${org.login}/${p.type}/secrets/${s.name}/repositories`
+            }
+          : {};
+      return {
+        status: 200,
+        body: {
+          name: s.name,
+          created_at: s.createdAt,
+          updated_at: s.updatedAt,
+          visibility: s.visibility,
+          ...selected
+        }
+      };
+    });
+    this.route('PUT', '/orgs/:org/:type/secrets/:name', (req, p, grant) => {
+      const { org, store } = this.orgStore(p, grant, 'write');
+      const sealed = this.sealed(store, p.name, req.body, ['visibility']);
+      const access = this.orgAccess(org, req.body as Record<string, unknown>, store.secrets.get(sealed.name));
+      return this.saved(store.write(sealed, this.timestamp(), access));
+    });
+    this.route('GET', '/orgs/:org/:type/secrets/:name/repositories', (req, p, grant) => {
+      const { store } = this.orgStore(p, grant, 'read');
+      const s = store.secrets.get(p.name.toUpperCase());
+      if (!s) throw this.error(404);
+      const perPage = positiveInt(req.query.get('per_page'), 30, 100);
+      const page = positiveInt(req.query.get('page'), 1);
+      const repos = [...this.repos.values()]
+        .filter((r) => s.selectedRepositoryIds.includes(r.id))
+        .sort((a, b) => a.id - b.id);
+      return {
+        status: 200,
+        body: {
+          total_count: repos.length,
+          repositories: repos.slice((page - 1) * perPage, page * perPage).map((r) => this.repoView(r))
+        }
+      };
+    });
+
     this.route('GET', '/repos/:owner/:repo/actions/variables/:name', (_req, p, grant) => {
       const v = this.repo(p, grant, 'variables', 'read').variables.get(p.name.toUpperCase());
       if (!v) throw this.error(404);
@@ -179,10 +381,12 @@ export class GithubSim extends SimServer<Grant> {
     });
   }
 
+  /** Add a repository; its owner becomes an organisation too (if it is not one yet). */
   addRepo(fullName: string, opts: { private?: boolean } = {}): { id: number } {
     const [owner, name, ...rest] = fullName.split('/');
     if (!owner || !name || rest.length > 0)
       throw new Error(`repository must be 'owner/name', got '${fullName}'`);
+    this.addOrg(owner);
     const id = this.nextRepoId++;
     this.repos.set(fullName.toLowerCase(), {
       id,
@@ -190,32 +394,95 @@ export class GithubSim extends SimServer<Grant> {
       name,
       fullName,
       private: opts.private ?? true,
-      secrets: { actions: new SecretStore(() => String(this.nextKeyId++)) },
+      secrets: this.secretStores(),
+      environments: new Map(),
       variables: new Map()
     });
     return { id };
   }
 
-  addToken(value: string, opts: GithubTokenOptions = {}): void {
-    this.grants.set(value, {
-      repos: opts.repos ? new Set(opts.repos.map((r) => r.toLowerCase())) : 'all',
-      access: { secrets: opts.secrets ?? 'write', variables: opts.variables ?? 'write' }
+  /** Add an organisation (no-op if it exists). */
+  addOrg(org: string): void {
+    if (this.orgs.has(org.toLowerCase())) return;
+    this.orgs.set(org.toLowerCase(), {
+      id: this.nextOrgId++,
+      login: org,
+      secrets: this.secretStores<OrgSecretAccess>()
     });
   }
 
-  /** The plaintext of a stored Actions secret (opened with crypto_box_seal_open); name case-insensitive. */
-  secretValue(repo: string, name: string): string | undefined {
-    const store = this.known(repo).secrets.actions;
-    const s = store.secrets.get(name.toUpperCase());
-    return s && store.open(s);
+  /** Add an environment, with a keypair of its own, to a repository (no-op if it exists). */
+  addEnvironment(repo: string, environment: string): void {
+    const r = this.known(repo);
+    if (r.environments.has(environment.toLowerCase())) return;
+    r.environments.set(environment.toLowerCase(), {
+      id: this.nextEnvironmentId++,
+      name: environment,
+      createdAt: this.timestamp(),
+      secrets: this.secretStore()
+    });
+  }
+
+  repoId(fullName: string): number {
+    return this.known(fullName).id;
+  }
+
+  addToken(value: string, opts: GithubTokenOptions = {}): void {
+    const names = (list?: string[]) => (list ? new Set(list.map((n) => n.toLowerCase())) : 'all');
+    this.grants.set(value, {
+      repos: names(opts.repos),
+      orgs: names(opts.orgs),
+      access: Object.fromEntries(PERMISSIONS.map((p) => [p, opts[p] ?? 'write'])) as Grant['access']
+    });
+  }
+
+  /** The plaintext of a stored repository or environment secret (crypto_box_seal_open); name case-insensitive. */
+  secretValue(repo: string, name: string, opts: SecretScope = {}): string | undefined {
+    return this.scoped(repo, opts).value(name);
   }
 
   secretMeta(
     repo: string,
-    name: string
+    name: string,
+    opts: SecretScope = {}
   ): { name: string; created_at: string; updated_at: string } | undefined {
-    const s = this.known(repo).secrets.actions.secrets.get(name.toUpperCase());
+    const s = this.scoped(repo, opts).secrets.get(name.toUpperCase());
     return s && { name: s.name, created_at: s.createdAt, updated_at: s.updatedAt };
+  }
+
+  /** Seed a repository or environment secret, sealed to the store's current key. */
+  setSecret(repo: string, name: string, value: string, opts: SecretScope = {}): void {
+    const store = this.scoped(repo, opts);
+    store.write(store.seal(name, value), this.timestamp(), {});
+  }
+
+  orgSecretValue(org: string, name: string, type: SecretType = 'actions'): string | undefined {
+    return this.knownOrg(org).secrets[type].value(name);
+  }
+
+  orgSecret(org: string, name: string, type: SecretType = 'actions'): OrgSecretAccess | undefined {
+    const s = this.knownOrg(org).secrets[type].secrets.get(name.toUpperCase());
+    return s && { visibility: s.visibility, selectedRepositoryIds: [...s.selectedRepositoryIds] };
+  }
+
+  /** Seed an organisation secret; selected repository IDs must belong to the organisation. */
+  setOrgSecret(
+    org: string,
+    name: string,
+    value: string,
+    opts: { type?: SecretType; visibility: Visibility; selectedRepositoryIds?: number[] }
+  ): void {
+    const o = this.knownOrg(org);
+    const ids = opts.selectedRepositoryIds ?? [];
+    if (ids.length > 0 && opts.visibility !== 'selected')
+      throw new Error('selectedRepositoryIds need visibility selected');
+    const foreign = ids.find((id) => !this.orgRepoIds(o).has(id));
+    if (foreign !== undefined) throw new Error(`repository ${foreign} is not in organisation '${org}'`);
+    const store = o.secrets[opts.type ?? 'actions'];
+    store.write(store.seal(name, value), this.timestamp(), {
+      visibility: opts.visibility,
+      selectedRepositoryIds: [...ids]
+    });
   }
 
   variable(repo: string, name: string): string | undefined {
@@ -229,13 +496,17 @@ export class GithubSim extends SimServer<Grant> {
     vars.set(key, { name: key, value, createdAt: vars.get(key)?.createdAt ?? at, updatedAt: at });
   }
 
-  publicKey(repo: string): { key_id: string; key: string } {
-    return this.keyView(this.known(repo).secrets.actions.current);
+  publicKey(repo: string, opts: SecretScope = {}): { key_id: string; key: string } {
+    return this.keyView(this.scoped(repo, opts).current);
   }
 
-  /** Replace the repository's Actions key (as GitHub may); secrets sealed to the old key stay readable. */
-  rotatePublicKey(repo: string): { key_id: string; key: string } {
-    return this.keyView(this.known(repo).secrets.actions.rotate());
+  /** Replace a store's key (as GitHub may); secrets sealed to the old key stay readable. */
+  rotatePublicKey(repo: string, opts: SecretScope = {}): { key_id: string; key: string } {
+    return this.keyView(this.scoped(repo, opts).rotate());
+  }
+
+  orgPublicKey(org: string, type: SecretType = 'actions'): { key_id: string; key: string } {
+    return this.keyView(this.knownOrg(org).secrets[type].current);
   }
 
   protected authenticate(req: SimRequest): Grant {
@@ -243,6 +514,35 @@ export class GithubSim extends SimServer<Grant> {
     const grant = this.grants.get(req.bearer);
     if (!grant) throw this.error(401, 'Bad credentials');
     return grant;
+  }
+
+  /** The secondary limit: count mutating requests on arrival and refuse those over a limit. */
+  protected override admit(req: SimRequest): (() => void) | undefined {
+    const limit = this.secondaryLimit;
+    if (!limit || !MUTATING.has(req.method)) return undefined;
+    const t = this.now();
+    const windowMs = limit.windowMs ?? 60_000;
+    if (t >= this.writeWindow.start + windowMs || t < this.writeWindow.start)
+      this.writeWindow = { start: t, count: 0 };
+    this.writeWindow.count++;
+    const tooMany =
+      (limit.maxConcurrentWrites !== undefined && this.writesInFlight >= limit.maxConcurrentWrites) ||
+      (limit.maxWritesPerWindow !== undefined && this.writeWindow.count > limit.maxWritesPerWindow);
+    if (tooMany)
+      throw new SimError({
+        status: 403,
+        body: {
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          documentation_url: SECONDARY_DOCS,
+          status: '403'
+        },
+        headers: { 'retry-after': String(limit.retryAfterSeconds) }
+      });
+    this.writesInFlight++;
+    return () => {
+      this.writesInFlight--;
+    };
   }
 
   protected errorBody(status: number, message?: string): unknown {
@@ -275,31 +575,136 @@ export class GithubSim extends SimServer<Grant> {
     };
   }
 
+  private secretStore<Extra extends object = object>(): SecretStore<Extra> {
+    return new SecretStore<Extra>(() => String(this.nextKeyId++));
+  }
+
+  private secretStores<Extra extends object = object>(): SecretStores<Extra> {
+    return {
+      actions: this.secretStore<Extra>(),
+      dependabot: this.secretStore<Extra>(),
+      codespaces: this.secretStore<Extra>()
+    };
+  }
+
   private known(fullName: string): Repo {
     const r = this.repos.get(fullName.toLowerCase());
     if (!r) throw new Error(`unknown repository '${fullName}'`);
     return r;
   }
 
+  private knownOrg(org: string): Org {
+    const o = this.orgs.get(org.toLowerCase());
+    if (!o) throw new Error(`unknown organisation '${org}'`);
+    return o;
+  }
+
+  /** The store of a repository-level secret, for the helpers (environment secrets have no type). */
+  private scoped(repo: string, opts: SecretScope): SecretStore {
+    const r = this.known(repo);
+    if (opts.environment === undefined) return r.secrets[opts.type ?? 'actions'];
+    if (opts.type !== undefined && opts.type !== 'actions')
+      throw new Error(`environments hold Actions secrets only, not ${opts.type}`);
+    const env = r.environments.get(opts.environment.toLowerCase());
+    if (!env) throw new Error(`unknown environment '${opts.environment}' in '${repo}'`);
+    return env.secrets;
+  }
+
+  private orgRepoIds(org: Org): Set<number> {
+    const owner = org.login.toLowerCase();
+    return new Set([...this.repos.values()].filter((r) => r.owner.toLowerCase() === owner).map((r) => r.id));
+  }
+
+  /** 404 when the token cannot see it; 403 when it holds less than `need` on `permission`. */
+  private check(grant: Grant, permission: PermissionName | undefined, need: Permission | undefined): void {
+    const has = permission ? grant.access[permission] : 'read';
+    if (has === 'none' || (need === 'write' && has !== 'write'))
+      throw this.error(403, 'Resource not accessible by personal access token');
+  }
+
   /** The repository if the token sees it (else 404) and holds `need` on `permission` (else 403). */
   private repo(
     p: { owner: string; repo: string },
     grant: Grant,
-    permission?: Permission,
-    need?: Access
+    permission?: PermissionName,
+    need?: Permission
   ): Repo {
     const key = `${p.owner}/${p.repo}`.toLowerCase();
     const r = this.repos.get(key);
     if (!r || (grant.repos !== 'all' && !grant.repos.has(key))) throw this.error(404);
-    const has = permission ? grant.access[permission] : 'read';
-    if (has === 'none' || (need === 'write' && has !== 'write'))
-      throw this.error(403, 'Resource not accessible by personal access token');
+    this.check(grant, permission, need);
     return r;
   }
 
-  private putSecret(store: SecretStore, rawName: string, body: unknown): { status: number; body?: unknown } {
+  /** The organisation if the token may act on it (else 404) with `need` on `permission` (else 403). */
+  private org(p: { org: string }, grant: Grant, permission: PermissionName, need: Permission): Org {
+    const key = p.org.toLowerCase();
+    const o = this.orgs.get(key);
+    if (!o || (grant.orgs !== 'all' && !grant.orgs.has(key))) throw this.error(404);
+    this.check(grant, permission, need);
+    return o;
+  }
+
+  private secretType(type: string): SecretType {
+    if (!isSecretType(type)) throw this.error(404);
+    return type;
+  }
+
+  private repoStore(p: { owner: string; repo: string; type: string }, grant: Grant, need: Permission) {
+    const type = this.secretType(p.type);
+    return this.repo(p, grant, REPO_PERMISSION[type], need).secrets[type];
+  }
+
+  private environmentStore(p: { owner: string; repo: string; env: string }, grant: Grant, need: Permission) {
+    return this.environment(this.repo(p, grant, 'environments', need), p.env).secrets;
+  }
+
+  private orgStore(p: { org: string; type: string }, grant: Grant, need: Permission) {
+    const type = this.secretType(p.type);
+    const org = this.org(p, grant, ORG_PERMISSION[type], need);
+    return { org, store: org.secrets[type] };
+  }
+
+  private environment(r: Repo, name: string): Environment {
+    const env = r.environments.get(name.toLowerCase());
+    if (!env) throw this.error(404);
+    return env;
+  }
+
+  private repoView(r: Repo) {
+    return { id: r.id, name: r.name, full_name: r.fullName, owner: { login: r.owner }, private: r.private };
+  }
+
+  private keyResponse(store: SecretStore<object>): SimResponse {
+    return { status: 200, body: this.keyView(store.current) };
+  }
+
+  private getSecret(store: SecretStore<object>, name: string): SimResponse {
+    const s = store.secrets.get(name.toUpperCase());
+    if (!s) throw this.error(404);
+    return { status: 200, body: { name: s.name, created_at: s.createdAt, updated_at: s.updatedAt } };
+  }
+
+  private saved(created: boolean): SimResponse {
+    return created ? { status: 201, body: {} } : { status: 204 };
+  }
+
+  /**
+   * A PUT body checked against `store` (422 on a bad name, a missing field, a key_id that is not the
+   * store's current one, a value that does not open with its key, or a plaintext over 48 KB).
+   */
+  private sealed(
+    store: SecretStore<object>,
+    rawName: string,
+    body: unknown,
+    required: string[] = []
+  ): Sealed {
     if (!validName(rawName)) throw this.invalid('Secret', 'name', `Secret names ${NAME_RULES}`);
-    const { encrypted_value: value, key_id: keyId } = this.fields({ body }, ['encrypted_value', 'key_id']);
+    const { encrypted_value: value, key_id: keyId } = this.fields({ body }, [
+      'encrypted_value',
+      'key_id',
+      ...required
+    ]);
     if (typeof value !== 'string' || !BASE64.test(value))
       throw this.invalid('Secret', 'encrypted_value', 'encrypted_value must be a base64 encoded string.');
     if (typeof keyId !== 'string' || keyId !== store.current.keyId)
@@ -313,17 +718,44 @@ export class GithubSim extends SimServer<Grant> {
     }
     if (plaintext.length > MAX_VALUE_BYTES)
       throw this.invalid('Secret', 'encrypted_value', 'Secret value is larger than 48 KB.');
-    const name = rawName.toUpperCase();
-    const old = store.secrets.get(name);
-    const at = this.timestamp();
-    store.secrets.set(name, {
-      name,
-      encryptedValue: value,
-      keyId,
-      createdAt: old?.createdAt ?? at,
-      updatedAt: at
-    });
-    return old ? { status: 204 } : { status: 201, body: {} };
+    return { name: rawName.toUpperCase(), encryptedValue: value, keyId };
+  }
+
+  /**
+   * Visibility and selected repositories of an organisation secret PUT. `selected_repository_ids` only
+   * with `selected`, integers only, each a repository of the organisation; omitted on an update with
+   * `selected`, the current selection stays.
+   */
+  private orgAccess(
+    org: Org,
+    body: Record<string, unknown>,
+    old: OrgSecretAccess | undefined
+  ): OrgSecretAccess {
+    const { visibility, selected_repository_ids: ids } = body;
+    if (!VISIBILITIES.includes(visibility as Visibility))
+      throw this.invalid('Secret', 'visibility', 'visibility must be one of: all, private, selected.');
+    const v = visibility as Visibility;
+    if (ids === undefined) {
+      const keep = v === 'selected' && old?.visibility === 'selected';
+      return { visibility: v, selectedRepositoryIds: keep ? [...old.selectedRepositoryIds] : [] };
+    }
+    if (v !== 'selected')
+      throw this.invalid(
+        'Secret',
+        'selected_repository_ids',
+        'selected_repository_ids can only be set when visibility is selected.'
+      );
+    if (!Array.isArray(ids) || !ids.every((id) => Number.isInteger(id)))
+      throw this.invalid('Secret', 'selected_repository_ids', 'selected_repository_ids must be integers.');
+    const inOrg = this.orgRepoIds(org);
+    const foreign = (ids as number[]).find((id) => !inOrg.has(id));
+    if (foreign !== undefined)
+      throw this.invalid(
+        'Secret',
+        'selected_repository_ids',
+        `Repository ${foreign} is not a repository of ${org.login}.`
+      );
+    return { visibility: v, selectedRepositoryIds: [...new Set(ids as number[])] };
   }
 
   /** The body's properties; `required` ones missing → 422 like GitHub's schema validation. */

@@ -177,6 +177,15 @@ export abstract class SimServer<A = unknown> {
     });
   }
 
+  /**
+   * Called when a request arrives, before latency, faults and routing. Throw a SimError to refuse it
+   * (the refusal is still delayed by `latencyMs`, logged, and changes nothing); the returned callback, if
+   * any, runs once the response is sent (or the request is given up).
+   */
+  protected admit(_req: SimRequest): (() => void) | undefined {
+    return undefined;
+  }
+
   /** A response carrying the service's error body. */
   protected error(status: number, message?: string): SimError {
     return new SimError({ status, body: this.errorBody(status, message) });
@@ -280,7 +289,15 @@ export abstract class SimServer<A = unknown> {
     };
     this.requests.push(entry);
 
-    const fault = this.takeFault(method, url.pathname);
+    let release: (() => void) | undefined;
+    let refusal: SimResponse | undefined;
+    try {
+      release = this.admit(request);
+    } catch (e) {
+      if (!(e instanceof SimError)) throw e;
+      refusal = e.response;
+    }
+    const fault = refusal ? undefined : this.takeFault(method, url.pathname);
     entry.faulted = fault !== undefined;
     const rate = this.countRequest();
     try {
@@ -289,7 +306,8 @@ export abstract class SimServer<A = unknown> {
       if (fault?.delayMs) await sleep(fault.delayMs, undefined, { signal });
       const replaces = fault !== undefined && (fault.drop === true || fault.status !== undefined);
       let out: SimResponse & { caller?: A };
-      if (replaces && !fault.afterHandling) out = { status: 0 };
+      if (refusal) out = refusal;
+      else if (replaces && !fault.afterHandling) out = { status: 0 };
       else out = await this.dispatch(request, body, rate);
       if (fault && replaces) {
         if (fault.drop) {
@@ -310,6 +328,8 @@ export abstract class SimServer<A = unknown> {
     } catch {
       // The server is closing (a pending delay was aborted): give up on this request.
       res.destroy();
+    } finally {
+      release?.();
     }
     entry.end = performance.now();
   }
