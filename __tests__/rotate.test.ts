@@ -124,7 +124,7 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
     expect(report.outcome).toBe('failed');
     expect(report.errors.join('\n')).toContain('provider-token');
     expect(report.leftAs).toBe(
-      'Nothing was changed: no token was created and no secret or state was written.'
+      'Nothing was changed: no token was created and no secret or state was written. Fix the cause above and run again.'
     );
     expect(mutations(world.github, world.sim)).toEqual([]);
   });

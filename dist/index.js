@@ -43255,7 +43255,7 @@ function parseState(text, provider) {
 
 
 const messageOf = (err) => (err instanceof Error ? err.message : String(err));
-const NOTHING_CHANGED = 'Nothing was changed: no token was created and no secret or state was written.';
+const NOTHING_CHANGED = 'Nothing was changed: no token was created and no secret or state was written. Fix the cause above and run again.';
 const NEW_TOKEN_GRACE_MS = 5 * 60_000;
 /** When to list tokens after a create timed out: at once, then twice more as it may land late. */
 const LOST_TOKEN_LOOKS_MS = [0, 2000, 5000];
@@ -43389,7 +43389,7 @@ async function rotate(plan, deps) {
             report.errors.push(messageOf(err));
             if (err instanceof ProviderError && err.ambiguous)
                 return fail(await revokeLostTokens(plan, deps, startedAt, [state?.tokenId, access.actingTokenId, ...revocation.kept, ...revocation.revoke], err.pending));
-            return fail('Nothing was changed: no token was created; the secret and state still hold the previous token.');
+            return fail('Nothing was changed: no token was created; the secret and state still hold the previous token. Run again once the cause is fixed.');
         }
         deps.mask(token.value);
         log.info(`Created token ${token.id}, expiring ${(token.expiresAt ?? expiresAt).toISOString()}`);
@@ -43467,8 +43467,9 @@ async function rotate(plan, deps) {
         ...revocation.kept,
         ...revocation.revoke
     ]);
+    const revokeOne = (id) => id === access.actingTokenId ? revokeActingToken(id, deps) : provider.revoke(id);
     for (const batch of revocationBatches([...revocation.revoke, ...orphans], access.actingTokenId)) {
-        const results = await Promise.allSettled(batch.map((id) => provider.revoke(id)));
+        const results = await Promise.allSettled(batch.map(revokeOne));
         results.forEach((result, i) => {
             const id = batch[i] ?? '';
             const orphan = orphans.includes(id) ? { orphan: true } : {};
@@ -43533,6 +43534,25 @@ async function putBack(token, deps, pre, report) {
         return `The state could not be written, and putting the previous token back failed for ${describeIds(stuck)}, which hold the new token ${token.id}: it stays live (unrecorded until it expires; the next successful rotation revokes it). The state still records the previous token. Fix the permission and run again.`;
     report.tokenValue = undefined;
     return discardNewToken(token, deps, report, 'could not be recorded in the state, so every secret was put back to the previous token');
+}
+/**
+ * Revoking provider-token with itself: a retry after a lost answer authenticates with the token
+ * the first try revoked and is refused. When refused as a credential, check the token: if it no
+ * longer authenticates at all, it is gone, which is what was asked.
+ */
+async function revokeActingToken(id, deps) {
+    try {
+        return await deps.provider.revoke(id);
+    }
+    catch (err) {
+        if (!(err instanceof ProviderError && err.kind === 'auth'))
+            throw err;
+        const acting = { id, name: '', createdAt: null, expiresAt: null, value: deps.actingToken };
+        const dead = await deps.provider.verify(acting).then(() => false, (verifyErr) => verifyErr instanceof ProviderError && verifyErr.kind === 'auth');
+        if (dead)
+            return 'already-gone';
+        throw err;
+    }
 }
 async function verifyWithRetry(token, deps) {
     const attempts = deps.verifyAttempts ?? 3;

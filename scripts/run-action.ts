@@ -31,7 +31,9 @@ export function parseOutputs(text: string): Record<string, string> {
 export async function runAction(
   inputs: Record<string, string>,
   env: Record<string, string> = {},
-  entry = 'dist/index.js'
+  entry = 'dist/index.js',
+  /** Aborting it SIGKILLs the action, as a cancelled or crashed runner would. */
+  signal?: AbortSignal
 ): Promise<ActionRun> {
   const dir = await mkdtemp(join(tmpdir(), 'ctr-'));
   const outputsPath = join(dir, 'output');
@@ -49,8 +51,11 @@ export async function runAction(
       ...inputEnv,
       ...env
     },
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    signal,
+    killSignal: 'SIGKILL'
   });
+  child.on('error', () => undefined); // an abort is reported as an error; the exit code says it
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -83,7 +83,8 @@ export interface RotationReport {
 }
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
-const NOTHING_CHANGED = 'Nothing was changed: no token was created and no secret or state was written.';
+const NOTHING_CHANGED =
+  'Nothing was changed: no token was created and no secret or state was written. Fix the cause above and run again.';
 const NEW_TOKEN_GRACE_MS = 5 * 60_000;
 /** When to list tokens after a create timed out: at once, then twice more as it may land late. */
 const LOST_TOKEN_LOOKS_MS = [0, 2000, 5000];
@@ -239,7 +240,7 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
           )
         );
       return fail(
-        'Nothing was changed: no token was created; the secret and state still hold the previous token.'
+        'Nothing was changed: no token was created; the secret and state still hold the previous token. Run again once the cause is fixed.'
       );
     }
     deps.mask(token.value);
@@ -334,8 +335,10 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
     ...revocation.kept,
     ...revocation.revoke
   ]);
+  const revokeOne = (id: string) =>
+    id === access.actingTokenId ? revokeActingToken(id, deps) : provider.revoke(id);
   for (const batch of revocationBatches([...revocation.revoke, ...orphans], access.actingTokenId)) {
-    const results = await Promise.allSettled(batch.map((id) => provider.revoke(id)));
+    const results = await Promise.allSettled(batch.map(revokeOne));
     results.forEach((result, i) => {
       const id = batch[i] ?? '';
       const orphan = orphans.includes(id) ? { orphan: true as const } : {};
@@ -420,6 +423,26 @@ async function putBack(
     report,
     'could not be recorded in the state, so every secret was put back to the previous token'
   );
+}
+
+/**
+ * Revoking provider-token with itself: a retry after a lost answer authenticates with the token
+ * the first try revoked and is refused. When refused as a credential, check the token: if it no
+ * longer authenticates at all, it is gone, which is what was asked.
+ */
+async function revokeActingToken(id: string, deps: RotateDeps): Promise<'revoked' | 'already-gone'> {
+  try {
+    return await deps.provider.revoke(id);
+  } catch (err) {
+    if (!(err instanceof ProviderError && err.kind === 'auth')) throw err;
+    const acting: NewToken = { id, name: '', createdAt: null, expiresAt: null, value: deps.actingToken };
+    const dead = await deps.provider.verify(acting).then(
+      () => false,
+      (verifyErr: unknown) => verifyErr instanceof ProviderError && verifyErr.kind === 'auth'
+    );
+    if (dead) return 'already-gone';
+    throw err;
+  }
 }
 
 async function verifyWithRetry(token: NewToken, deps: RotateDeps): Promise<string | undefined> {
