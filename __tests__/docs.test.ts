@@ -21,3 +21,20 @@ test.each([
   expect(documented(heading)).toEqual(declared(section));
   expect(declared(section).length).toBeGreaterThan(5);
 });
+
+test("README's What happens when… names every request the fault suite covers", async () => {
+  const { requestSpots, startScene } = await import('./helpers/faults.js');
+  const section = readme.split('## What happens when…\n')[1]?.split(/^## /m)[0] ?? '';
+  const documentedRequests = [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+  const generated = new Set<string>();
+  for (const provider of ['vercel', 'databricks', 'linode'] as const) {
+    const scene = await startScene(provider);
+    scene.world.github.clearLog();
+    scene.world.sim.clearLog();
+    expect((await scene.run()).code).toBe(0);
+    for (const spot of requestSpots(provider, scene.world.github.requests, scene.world.sim.requests))
+      generated.add(spot.label);
+    await scene.world.close();
+  }
+  expect([...generated].sort()).toEqual([...new Set(documentedRequests)].sort());
+});
