@@ -1,0 +1,90 @@
+import { createGitHubClient } from './github/client.js';
+import { sodiumReady } from './github/seal.js';
+import { gitHubSecrets } from './github/secrets.js';
+import { secretTargets } from './github/targets.js';
+import { gitHubVariableState } from './github/state-store.js';
+import { createHttpClient, realSleep } from './http.js';
+import { parseInputs } from './inputs.js';
+import { providers } from './providers/index.js';
+import { Redactor } from './redact.js';
+import { outputsOf, renderSummary } from './report.js';
+import { rotate, type RotationReport } from './rotate.js';
+
+/** Where a run reads its inputs and reports to: the Actions runner, or a terminal (cli.ts). */
+export interface RunIO {
+  getInput(name: string): string;
+  env: Record<string, string | undefined>;
+  /** Hide a value from everything printed from now on. */
+  setSecret(value: string): void;
+  setOutput(name: string, value: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+  /** The Markdown job summary. */
+  summary(markdown: string): Promise<void>;
+  /** Mark the run failed with this (already redacted) message. */
+  fail(message: string): void;
+}
+
+/** Inputs → real clients → rotate() → outputs, summary and failure. Never throws. */
+export async function execute(io: RunIO): Promise<RotationReport | undefined> {
+  // Start libsodium's set-up now; it completes while the preflight waits on the network.
+  const sodium = sodiumReady().catch(() => undefined);
+  const redactor = new Redactor();
+  const mask = (value: string) => {
+    io.setSecret(value);
+    redactor.add(value);
+  };
+  try {
+    const inputs = parseInputs(io.getInput, io.env);
+    mask(inputs.providerToken);
+    mask(inputs.githubToken);
+    const spec = providers[inputs.provider];
+    const http = createHttpClient({
+      baseUrl: inputs.providerUrl,
+      token: inputs.providerToken,
+      redactor,
+      timeoutMs: inputs.requestTimeoutMs
+    });
+    const octokit = createGitHubClient({
+      token: inputs.githubToken,
+      baseUrl: inputs.githubApiUrl,
+      timeoutMs: inputs.requestTimeoutMs,
+      log: io.info
+    });
+
+    const report = await rotate(
+      {
+        tokenName: inputs.tokenName,
+        lifetimeSeconds: inputs.lifetimeSeconds,
+        scopes: inputs.scopes,
+        keepPrevious: inputs.keepPrevious,
+        previousTokenId: inputs.previousTokenId,
+        dryRun: inputs.dryRun
+      },
+      {
+        provider: spec.create({ baseUrl: inputs.providerUrl, actingToken: inputs.providerToken, http }),
+        providerName: inputs.provider,
+        actingToken: inputs.providerToken,
+        secrets: gitHubSecrets(octokit),
+        targets: secretTargets(inputs),
+        state: gitHubVariableState(octokit, inputs.currentRepository, inputs.stateVariable),
+        stateLabel: `variable ${inputs.stateVariable} in ${inputs.currentRepository}`,
+        now: () => new Date(),
+        sleep: realSleep,
+        log: { info: io.info, warning: io.warning },
+        mask
+      }
+    );
+    await sodium;
+
+    for (const [name, value] of Object.entries(outputsOf(report))) io.setOutput(name, value);
+    if (inputs.outputToken && report.tokenValue) io.setOutput('token', report.tokenValue);
+    await io.summary(renderSummary(report, { providerLabel: spec.label, now: new Date() }));
+    if (report.outcome === 'failed') io.fail(redactor.redact([...report.errors, report.leftAs].join('\n')));
+    else io.info(report.leftAs);
+    return report;
+  } catch (err) {
+    io.fail(redactor.redact(err instanceof Error ? err.message : String(err)));
+    return undefined;
+  }
+}
