@@ -1,5 +1,7 @@
 import { startGithubSim, type GithubSim, type ProviderSim } from '../sim/index.js';
 import { runAction } from '../scripts/run-action.js';
+import { BAD_INPUTS, VALID_INPUTS } from './helpers/bad-inputs.js';
+import { pool } from './helpers/faults.js';
 import { PROVIDERS, startProviderSim } from './helpers/providers.js';
 
 const GITHUB_TOKEN = 'github_pat_dist_0123456789';
@@ -80,6 +82,43 @@ describe.each(PROVIDERS)('node dist/index.js with %s', (name) => {
     const run = await runAction(inputs({ lifetime: '5m' }), env());
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('::error::Invalid input: lifetime: "5m" is shorter than the minimum 15m');
+    expect(github.requests).toEqual([]);
+    expect(sim.requests).toEqual([]);
+  });
+});
+
+describe('node dist/index.js with malformed inputs', () => {
+  let github: GithubSim;
+  let sim: ProviderSim;
+  beforeAll(async () => {
+    [github, sim] = await Promise.all([startGithubSim(), startProviderSim('vercel')]);
+  });
+  afterAll(async () => {
+    await Promise.all([github.close(), sim.close()]);
+  });
+
+  test(`${BAD_INPUTS.length} malformed inputs: each fails with its message and sends no request`, async () => {
+    const runs = await pool(
+      BAD_INPUTS.map(({ overrides, env }) => () => {
+        // Point everything at the simulators, so a missed check would show as a request there.
+        const urls: Record<string, string> =
+          overrides.provider === 'databricks' || 'provider-url' in overrides
+            ? {}
+            : { 'provider-url': sim.url };
+        return runAction({ ...VALID_INPUTS, ...urls, ...overrides }, {
+          GITHUB_API_URL: github.url,
+          ...env
+        } as Record<string, string>);
+      }),
+      6
+    );
+    const wrong = BAD_INPUTS.filter(({ problem }, i) => {
+      const run = runs[i];
+      return (
+        run?.code !== 1 || !run.stdout.includes(`::error::Invalid input: ${problem.replace(/%/g, '%25')}`)
+      );
+    }).map((c) => c.name);
+    expect(wrong).toEqual([]);
     expect(github.requests).toEqual([]);
     expect(sim.requests).toEqual([]);
   });
