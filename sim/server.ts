@@ -12,6 +12,7 @@ import {
   type ServerResponse
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -139,6 +140,8 @@ export abstract class SimServer<A = unknown> {
   private baseUrl = '';
 
   constructor(opts: SimOptions = {}) {
+    // Every pending delay listens on it: many concurrent requests are normal, not a leak.
+    setMaxListeners(0, this.closing.signal);
     this.latencyMs = opts.latencyMs ?? 0;
     this.now = opts.now ?? Date.now;
   }
