@@ -38,3 +38,15 @@ test("README's What happens when… names every request the fault suite covers",
   }
   expect([...generated].sort()).toEqual([...new Set(documentedRequests)].sort());
 });
+
+test('every README link an error message gives points at a real heading', async () => {
+  const { DOCS_SECTIONS } = await import('../src/docs.js');
+  // GitHub's anchors: lower case, punctuation dropped, spaces to hyphens.
+  const anchors = [...readme.matchAll(/^#{2,3} (.+)$/gm)].map((m) =>
+    (m[1] ?? '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, '')
+      .replace(/ /g, '-')
+  );
+  expect(Object.values(DOCS_SECTIONS).filter((anchor) => !anchors.includes(anchor))).toEqual([]);
+});

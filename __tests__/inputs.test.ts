@@ -42,7 +42,9 @@ test('defaults', () => {
     keepPrevious: 0,
     dryRun: false,
     outputToken: false,
-    requestTimeoutMs: 30000
+    requestTimeoutMs: 30000,
+    mode: 'rotate',
+    warnBeforeSeconds: 2 * 86400
   });
 });
 

@@ -7,7 +7,8 @@ import { createHttpClient, realSleep } from './http.js';
 import { parseInputs } from './inputs.js';
 import { providers } from './providers/index.js';
 import { Redactor } from './redact.js';
-import { outputsOf, renderSummary } from './report.js';
+import { checkExpiry } from './check.js';
+import { checkOutputsOf, outputsOf, renderCheckSummary, renderSummary } from './report.js';
 import { rotate, type RotationReport } from './rotate.js';
 
 /** Where a run reads its inputs and reports to: the Actions runner, or a terminal (cli.ts). */
@@ -52,6 +53,25 @@ export async function execute(io: RunIO): Promise<RotationReport | undefined> {
       log: io.info
     });
 
+    const provider = spec.create({ baseUrl: inputs.providerUrl, actingToken: inputs.providerToken, http });
+    const state = gitHubVariableState(octokit, inputs.currentRepository, inputs.stateVariable);
+    const stateLabel = `variable ${inputs.stateVariable} in ${inputs.currentRepository}`;
+    if (inputs.mode === 'check') {
+      const check = await checkExpiry(inputs.warnBeforeSeconds, {
+        provider,
+        providerName: inputs.provider,
+        state,
+        stateLabel,
+        now: () => new Date()
+      });
+      for (const [name, value] of Object.entries(checkOutputsOf(check))) io.setOutput(name, value);
+      await io.summary(renderCheckSummary(check, { providerLabel: spec.label, now: new Date() }));
+      if (check.health === 'fail') io.fail(redactor.redact(check.message));
+      else if (check.health === 'warn') io.warning(check.message);
+      else io.info(check.message);
+      return undefined;
+    }
+
     const report = await rotate(
       {
         tokenName: inputs.tokenName,
@@ -62,13 +82,13 @@ export async function execute(io: RunIO): Promise<RotationReport | undefined> {
         dryRun: inputs.dryRun
       },
       {
-        provider: spec.create({ baseUrl: inputs.providerUrl, actingToken: inputs.providerToken, http }),
+        provider,
         providerName: inputs.provider,
         actingToken: inputs.providerToken,
         secrets: gitHubSecrets(octokit),
         targets: secretTargets(inputs),
-        state: gitHubVariableState(octokit, inputs.currentRepository, inputs.stateVariable),
-        stateLabel: `variable ${inputs.stateVariable} in ${inputs.currentRepository}`,
+        state,
+        stateLabel,
         now: () => new Date(),
         sleep: realSleep,
         log: { info: io.info, warning: io.warning },

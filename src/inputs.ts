@@ -1,3 +1,4 @@
+import { seeDocs } from './docs.js';
 import { SECRET_TYPES, VISIBILITIES, type SecretType, type Visibility } from './github/targets.js';
 import { providers, PROVIDER_NAMES, type ProviderName, type ProviderSpec } from './providers/index.js';
 
@@ -26,19 +27,25 @@ export interface Inputs {
   keepPrevious: number;
   dryRun: boolean;
   outputToken: boolean;
+  /** rotate: the rotation; check: only report how long the token in use has left. */
+  mode: Mode;
+  warnBeforeSeconds: number;
   /** Per request: connect, headers and body each. */
   requestTimeoutMs: number;
 }
 
 /** Reads one input as the runner gives it (`''` when unset). */
+export const MODES = ['rotate', 'check'] as const;
+export type Mode = (typeof MODES)[number];
+
 export type InputGetter = (name: string) => string;
 
 export class InputError extends Error {
   constructor(readonly problems: string[]) {
     super(
-      problems.length === 1
+      (problems.length === 1
         ? `Invalid input: ${problems[0]}`
-        : `Invalid inputs:\n${problems.map((p) => `- ${p}`).join('\n')}`
+        : `Invalid inputs:\n${problems.map((p) => `- ${p}`).join('\n')}`) + `\n${seeDocs('inputs').trim()}.`
     );
     this.name = 'InputError';
   }
@@ -99,13 +106,19 @@ export function checkSecretName(name: string): string | undefined {
   return undefined;
 }
 
-export function parseLifetime(value: string, spec: ProviderSpec): { seconds?: number; problem?: string } {
+/** `90m`, `36h`, `7d`, `2w` → seconds. */
+export function parseDuration(value: string): { seconds?: number; problem?: string } {
   const match = LIFETIME.exec(value);
   if (!match)
     return {
       problem: `${shown(value)} is not a whole number with a unit m, h, d or w (e.g. 90m, 36h, 7d, 2w)`
     };
-  const seconds = Number(match[1]) * (UNIT_SECONDS[match[2] ?? 'd'] ?? 86400);
+  return { seconds: Number(match[1]) * (UNIT_SECONDS[match[2] ?? 'd'] ?? 86400) };
+}
+
+export function parseLifetime(value: string, spec: ProviderSpec): { seconds?: number; problem?: string } {
+  const { seconds, problem } = parseDuration(value);
+  if (seconds === undefined) return { problem };
   if (seconds < MIN_LIFETIME_SECONDS) return { problem: `${shown(value)} is shorter than the minimum 15m` };
   if (seconds > spec.maxLifetimeSeconds)
     return {
@@ -304,6 +317,10 @@ export function parseInputs(get: InputGetter, env: Record<string, string | undef
       `request-timeout: ${shown(timeoutValue)} is not a whole number of seconds from 1 to ${MAX_REQUEST_TIMEOUT_S}`
     );
 
+  const mode = oneOf('mode', read('mode') || 'rotate', MODES, problems) ?? 'rotate';
+  const warnBefore = parseDuration(read('warn-before') || '2d');
+  if (warnBefore.problem) problems.push(`warn-before: ${warnBefore.problem}`);
+
   const dryRun = parseBoolean('dry-run', read('dry-run'), problems);
   const outputToken = parseBoolean('output-token', read('output-token'), problems);
 
@@ -330,6 +347,8 @@ export function parseInputs(get: InputGetter, env: Record<string, string | undef
     keepPrevious,
     dryRun,
     outputToken,
+    mode,
+    warnBeforeSeconds: warnBefore.seconds ?? 0,
     requestTimeoutMs: timeoutSeconds * 1000
   };
 }

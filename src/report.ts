@@ -1,3 +1,4 @@
+import type { CheckReport } from './check.js';
 import type { RotationReport, TargetOutcome, RevokeOutcome } from './rotate.js';
 
 /** The step's outputs, as strings. `token` is added by main only when output-token is set. */
@@ -55,8 +56,12 @@ export interface SummaryContext {
 }
 
 function inDays(date: Date, now: Date): string {
-  const days = (date.getTime() - now.getTime()) / 86_400_000;
-  return days >= 1 ? `in ${Math.round(days)} day(s)` : `in ${Math.max(0, Math.round(days * 24))} hour(s)`;
+  const hours = (date.getTime() - now.getTime()) / 3_600_000;
+  const span =
+    Math.abs(hours) >= 48
+      ? `${Math.round(Math.abs(hours) / 24)} days`
+      : `${Math.round(Math.abs(hours))} hours`;
+  return hours >= 0 ? `in ${span}` : `${span} ago`;
 }
 
 /** The job summary: Markdown, never a token value. */
@@ -102,5 +107,40 @@ export function renderSummary(report: RotationReport, context: SummaryContext): 
     lines.push('');
   }
   lines.push(`**State:** ${report.leftAs}`, '');
+  return lines.join('\n');
+}
+
+export function checkOutputsOf(check: CheckReport): Record<string, string> {
+  return {
+    'token-id': check.token?.id ?? '',
+    'token-name': check.token?.name ?? '',
+    'expires-at': check.token?.expiresAt ? isoSeconds(check.token.expiresAt) : '',
+    health: check.health
+  };
+}
+
+const HEALTH_ICON = { ok: '✅', warn: '⚠️', fail: '❌' };
+
+/** The job summary of the check mode. */
+export function renderCheckSummary(check: CheckReport, context: SummaryContext): string {
+  const lines = [
+    `## ${HEALTH_ICON[check.health]} ${context.providerLabel} token health: ${check.health}`,
+    ''
+  ];
+  if (check.token) {
+    const expiry = check.token.expiresAt
+      ? `${isoSeconds(check.token.expiresAt)} (${inDays(check.token.expiresAt, context.now)})`
+      : 'never';
+    lines.push(
+      '| token | |',
+      '|---|---|',
+      `| ID | ${cell(check.token.id)} |`,
+      `| name | ${cell(check.token.name)} |`,
+      `| expires | ${expiry} |`,
+      `| last rotated | ${cell(check.rotatedAt ?? 'unknown')} |`,
+      ''
+    );
+  }
+  lines.push(check.message, '');
   return lines.join('\n');
 }

@@ -1,3 +1,4 @@
+import { seeDocs } from './docs.js';
 import type { Sleep } from './http.js';
 import type { PreparedTarget, SecretsPort, WriteResult } from './github/secrets.js';
 import { describeTarget, type SecretTarget } from './github/targets.js';
@@ -114,7 +115,7 @@ async function preflight(deps: RotateDeps, report: RotationReport): Promise<Pref
     const parsed = parseState(stateResult.value, deps.providerName);
     if (parsed.problem)
       report.errors.push(
-        `The state ${deps.stateLabel} ${parsed.problem}. Delete the variable, or set state-variable to another name.`
+        `The state ${deps.stateLabel} ${parsed.problem}. Delete the variable, or set state-variable to another name.${seeDocs('howItWorks')}.`
       );
     state = parsed.state;
   }
@@ -185,7 +186,9 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
   if (explicitPrevious === 'current') {
     if (!access.actingTokenId) {
       report.errors.push(
-        'previous-token-id is "current", but the token given as provider-token was not found among the tokens the provider lists. Give its ID instead.'
+        'previous-token-id is "current", but the token given as provider-token was not found among the tokens the provider lists. Give its ID instead.' +
+          seeDocs('inputs') +
+          '.'
       );
       return fail(NOTHING_CHANGED);
     }
@@ -288,7 +291,7 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
 
   if (stateNow.changed) {
     report.errors.push(
-      `The state ${deps.stateLabel} changed while this run was rotating: another rotation of the same secret ran at the same time. Give the workflow a concurrency: group so rotations never overlap.`
+      `The state ${deps.stateLabel} changed while this run was rotating: another rotation of the same secret ran at the same time. Give the workflow a concurrency: group so rotations never overlap.${seeDocs('faults')}.`
     );
     return fail(
       `${written} of ${targets.length} targets were written with token ${token.id}, but this run records and revokes nothing, so that it cannot undo the other run. Token ${token.id} is live and unrecorded until it expires; the next successful rotation revokes it (it carries this rotation's token-name).`
@@ -324,7 +327,7 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
 
   if (failedTargets.length > 0) {
     return fail(
-      `${written} of ${targets.length} targets hold token ${token.id}; ${describeIds(failedTargets)} still hold the previous token, so nothing was revoked. The state records ${token.id}, the targets still to write and the IDs owed revocation (${describeIds(revocation.revoke)}). Fix the cause and re-run: when provider-token is ${token.id} (self-rotation), the re-run writes it to every target without creating another token; otherwise it rotates again. Either way it then revokes what is owed.`
+      `${written} of ${targets.length} targets hold token ${token.id}; ${describeIds(failedTargets)} still hold the previous token, so nothing was revoked. The state records ${token.id}, the targets still to write and the IDs owed revocation (${describeIds(revocation.revoke)}). Fix the cause and re-run: when provider-token is ${token.id} (self-rotation), the re-run writes it to every target without creating another token; otherwise it rotates again. Either way it then revokes what is owed.${seeDocs('targets')}.`
     );
   }
 

@@ -222,6 +222,12 @@ export const BAD_INPUTS: BadInput[] = (
       { 'request-timeout': '30s' },
       'request-timeout: "30s" is not a whole number of seconds from 1 to 300'
     ],
+    ['unknown mode', { mode: 'renew' }, 'mode: "renew" is not one of rotate, check'],
+    [
+      'warn-before without unit',
+      { 'warn-before': '2' },
+      'warn-before: "2" is not a whole number with a unit m, h, d or w (e.g. 90m, 36h, 7d, 2w)'
+    ],
     ['dry-run yes', { 'dry-run': 'yes' }, 'dry-run: "yes" is not a boolean; use true or false'],
     ['output-token 1', { 'output-token': '1' }, 'output-token: "1" is not a boolean; use true or false'],
     [

@@ -3,6 +3,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
 import { fetch as undiciFetch } from 'undici';
+import { seeDocs } from '../docs.js';
 import { createDispatcher } from '../http.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
@@ -100,5 +101,8 @@ export function gitHubError(action: string, err: unknown, permission: string): E
   else if (status !== undefined && status >= 500)
     hint = 'GitHub had a server error or could not be reached; try again later.';
   else hint = 'Check the value GitHub rejected.';
-  return new Error(`GitHub: ${action} failed${status ? ` with HTTP ${status}` : ''} (${said}). ${hint}`);
+  const docs = status === 401 || status === 403 || status === 404 ? `${seeDocs('github')}.` : '';
+  return new Error(
+    `GitHub: ${action} failed${status ? ` with HTTP ${status}` : ''} (${said}). ${hint}${docs}`
+  );
 }

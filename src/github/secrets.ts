@@ -1,4 +1,5 @@
 import { gitHubError, statusOf, type GitHubClient } from './client.js';
+import { seeDocs } from '../docs.js';
 import { seal } from './seal.js';
 import type { OrganizationTarget, SecretTarget, SecretType, Visibility } from './targets.js';
 
@@ -69,7 +70,7 @@ export function gitHubSecrets(octokit: GitHubClient): SecretsPort {
       );
       if (found)
         return new Error(
-          `GitHub: environment "${target.environment}" does not exist in ${target.repository}. Create it (Settings → Environments) or fix environment.`
+          `GitHub: environment "${target.environment}" does not exist in ${target.repository}. Create it (Settings → Environments) or fix environment.${seeDocs('targets')}.`
         );
     }
     return gitHubError(`reading the public key for ${target.label}`, err, permissionFor(target));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { seeDocs } from '../docs.js';
 import { HttpError } from '../http.js';
 import { ProviderError, providerError, unexpected, type ErrorWording } from './errors.js';
 import type { Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
@@ -34,6 +35,7 @@ const LABEL = 'Databricks';
 
 const wording: ErrorWording = {
   label: LABEL,
+  docs: 'databricks',
   messageOf: (body) => (body as DatabricksErrorBody | undefined)?.message,
   isAuthFailure: (err) =>
     err.status === 401 ||
@@ -97,7 +99,7 @@ function createDatabricks({ http, actingToken }: ProviderConfig): Provider {
       } catch (err) {
         if (errorCode(err) === 'QUOTA_EXCEEDED') {
           throw new ProviderError(
-            `${LABEL}: creating a token was refused: the user has reached the workspace quota of 600 active tokens (QUOTA_EXCEEDED). Revoke unused tokens (User Settings → Developer → Access tokens, or \`databricks tokens list\` / \`databricks tokens delete\`) and run again.`,
+            `${LABEL}: creating a token was refused: the user has reached the workspace quota of 600 active tokens (QUOTA_EXCEEDED). Revoke unused tokens (User Settings → Developer → Access tokens, or \`databricks tokens list\` / \`databricks tokens delete\`) and run again.${seeDocs('databricks')}.`,
             'quota'
           );
         }

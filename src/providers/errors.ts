@@ -1,3 +1,4 @@
+import { seeDocs, type DocsSection } from '../docs.js';
 import { HttpError, NetworkError } from '../http.js';
 
 export type ProviderErrorKind = 'auth' | 'permission' | 'not-found' | 'quota' | 'rejected' | 'unavailable';
@@ -24,6 +25,8 @@ export interface ErrorWording {
   /** The acting credential was refused (invalid, expired, revoked). */
   isAuthFailure(err: HttpError): boolean;
   authHint: string;
+  /** The README section on this provider's credentials. */
+  docs: DocsSection;
 }
 
 /** Turns a client error into a ProviderError that says what failed and what to check. */
@@ -32,7 +35,7 @@ export function providerError(wording: ErrorWording, action: string, err: unknow
   if (err instanceof ProviderError) return err;
   if (err instanceof NetworkError) {
     return new ProviderError(
-      `${label}: ${action} failed: ${err.message}. The provider API could not be reached; check provider-url and the runner's network.`,
+      `${label}: ${action} failed: ${err.message}. The provider API could not be reached; check provider-url and the runner's network (proxy: HTTPS_PROXY, NO_PROXY).${seeDocs('troubleshooting')}.`,
       'unavailable',
       err.method === 'POST',
       err.method === 'POST' && err.timedOut
@@ -41,7 +44,8 @@ export function providerError(wording: ErrorWording, action: string, err: unknow
   if (err instanceof HttpError) {
     const said = wording.messageOf(err.body) ?? err.bodyText;
     const what = `${label}: ${action} failed with HTTP ${err.status}${said ? ` (${said})` : ''}`;
-    if (wording.isAuthFailure(err)) return new ProviderError(`${what}. ${wording.authHint}`, 'auth');
+    const hint = `${wording.authHint}${seeDocs(wording.docs)}.`;
+    if (wording.isAuthFailure(err)) return new ProviderError(`${what}. ${hint}`, 'auth');
     if (err.status === 404) return new ProviderError(`${what}.`, 'not-found');
     if (err.status === 429)
       return new ProviderError(`${what}. The provider is rate limiting; try again later.`, 'unavailable');
@@ -51,7 +55,7 @@ export function providerError(wording: ErrorWording, action: string, err: unknow
         'unavailable',
         true
       );
-    if (err.status === 403) return new ProviderError(`${what}. ${wording.authHint}`, 'permission');
+    if (err.status === 403) return new ProviderError(`${what}. ${hint}`, 'permission');
     return new ProviderError(`${what}.`, 'rejected');
   }
   return new ProviderError(`${label}: ${action} failed: ${String(err)}`, 'rejected');

@@ -1,3 +1,4 @@
+import { seeDocs } from '../docs.js';
 import { HttpError } from '../http.js';
 import { providerError, unexpected, type ErrorWording } from './errors.js';
 import type { Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
@@ -33,6 +34,7 @@ const SHOWN_PREFIX = 16;
 
 const wording: ErrorWording = {
   label: LABEL,
+  docs: 'linode',
   messageOf: (body) => {
     const reasons = (body as LinodeErrorBody | undefined)?.errors?.map((e) =>
       e.field ? `${e.field}: ${e.reason}` : e.reason

@@ -1,3 +1,4 @@
+import { seeDocs } from '../docs.js';
 import { HttpError } from '../http.js';
 import { ProviderError, providerError, unexpected, type ErrorWording } from './errors.js';
 import type { NewToken, Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
@@ -35,6 +36,7 @@ const ONLY_USER_TOKENS = /only user authentication tokens|must be authenticated 
 
 const wording: ErrorWording = {
   label: LABEL,
+  docs: 'vercel',
   messageOf: (body) => (body as VercelErrorBody | undefined)?.error?.message,
   // Vercel answers 403 with `invalidToken: true` for unknown, expired or revoked tokens.
   isAuthFailure: (err) =>
@@ -110,7 +112,7 @@ function createVercel({ http }: ProviderConfig): Provider {
       } catch (err) {
         if (err instanceof HttpError && err.status === 403 && ONLY_USER_TOKENS.test(err.bodyText)) {
           throw new ProviderError(
-            `${LABEL}: creating a token was refused: ${wording.messageOf(err.body)}. Only a full-account token can create tokens: give provider-token a token created with scope "Full Account", not a team, project or CLI login token.`,
+            `${LABEL}: creating a token was refused: ${wording.messageOf(err.body)}. Only a full-account token can create tokens: give provider-token a token created with scope "Full Account", not a team, project or CLI login token.${seeDocs('vercel')}.`,
             'permission'
           );
         }
