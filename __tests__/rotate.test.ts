@@ -113,7 +113,7 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
     expect(report.outcome).toBe('planned');
     expect(report.revocations).toEqual([{ id: first.token?.id, outcome: 'would revoke' }]);
     expect(report.targets).toEqual([
-      { label: `${REPO}:${SECRET}`, kind: 'repository secret', outcome: 'would write' }
+      { label: `${REPO}:${SECRET}`, kind: 'repository secret', outcome: 'would update' }
     ]);
     expect(mutations(world.github, world.sim)).toEqual([]);
     expect(world.sim.isLive(first.token?.id ?? '')).toBe(true);

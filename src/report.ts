@@ -40,7 +40,8 @@ const TARGET_ICON: Record<TargetOutcome, string> = {
   updated: '✅ updated',
   failed: '❌ failed',
   'not written': '⏸️ not written',
-  'would write': '📝 would write',
+  'would create': '📝 would create',
+  'would update': '📝 would update',
   'put back': '↩️ put back to the previous token'
 };
 const REVOKE_ICON: Record<RevokeOutcome, string> = {
@@ -68,45 +69,63 @@ function inDays(date: Date, now: Date): string {
 export function renderSummary(report: RotationReport, context: SummaryContext): string {
   const heading = {
     rotated: `✅ ${context.providerLabel} token rotated`,
-    planned: `📝 ${context.providerLabel} token rotation plan (dry run)`,
+    planned: `📝 ${context.providerLabel} token rotation plan (dry run: nothing was changed)`,
     failed: `❌ ${context.providerLabel} token rotation failed`
   }[report.outcome];
   const lines = [`## ${heading}`, ''];
+  const planned = report.outcome === 'planned';
+  lines.push('| | |', '|---|---|', `| provider | ${context.providerLabel} |`);
   if (report.token) {
     const expiry = report.token.expiresAt
       ? `${isoSeconds(report.token.expiresAt)} (${inDays(report.token.expiresAt, context.now)})`
       : 'never';
     lines.push(
-      '| token | |',
-      '|---|---|',
-      `| ID | ${cell(report.token.id)} |`,
+      `| ${planned ? 'token to create' : 'token ID'} | ${cell(report.token.id)} |`,
       `| name | ${cell(report.token.name)} |`,
-      `| expires | ${expiry} |`,
-      `| replaces | ${cell(report.previousTokenId ?? '(none recorded)')} |`,
-      ''
+      `| expires | ${expiry} |`
     );
   }
+  lines.push(`| replaces | ${cell(report.previousTokenId ?? '(none recorded)')} |`, '');
+
   lines.push('| target | kind | result |', '|---|---|---|');
   for (const t of report.targets)
     lines.push(
       `| ${cell(t.label)} | ${t.kind} | ${TARGET_ICON[t.outcome]}${t.error ? `: ${cell(t.error)}` : ''} |`
     );
   lines.push('');
-  if (report.revocations.length > 0 || report.kept.length > 0) {
+  if (report.revocations.length > 0) {
     lines.push('| token ID | revocation |', '|---|---|');
     for (const r of report.revocations)
       lines.push(
         `| ${cell(r.id)}${r.orphan ? ' (orphan of an earlier run)' : ''} | ${REVOKE_ICON[r.outcome]}${r.error ? `: ${cell(r.error)}` : ''} |`
       );
-    for (const id of report.kept) lines.push(`| ${cell(id)} | ⏳ kept (keep-previous) |`);
+    lines.push('');
+  }
+
+  const pending = [
+    ...report.kept.map((id) => `${cell(id)}: kept alive by keep-previous; revoked by a later rotation`),
+    ...report.revocations
+      .filter((r) => r.outcome === 'failed')
+      .map((r) => `${cell(r.id)}: revocation failed; the state owes it and the next run revokes it`),
+    ...(report.outcome === 'failed' &&
+    report.token &&
+    report.targets.some((t) => t.outcome === 'created' || t.outcome === 'updated')
+      ? report.targets
+          .filter((t) => t.outcome === 'failed' || t.outcome === 'not written')
+          .map((t) => `${cell(t.label)}: still holds the previous token; the next run writes it`)
+      : [])
+  ];
+  if (pending.length > 0) {
+    lines.push('### Still pending', '');
+    for (const p of pending) lines.push(`- ${p}`);
     lines.push('');
   }
   if (report.errors.length > 0) {
     lines.push('### What failed', '');
     for (const e of report.errors) lines.push(`- ${cell(e)}`);
     lines.push('');
-  }
-  lines.push(`**State:** ${report.leftAs}`, '');
+    lines.push('### What now', '', report.leftAs, '');
+  } else lines.push(`**State:** ${report.leftAs}`, '');
   return lines.join('\n');
 }
 

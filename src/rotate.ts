@@ -42,7 +42,8 @@ export interface RotateDeps {
   verifyAttempts?: number;
 }
 
-export type TargetOutcome = WriteResult | 'failed' | 'not written' | 'would write' | 'put back';
+export type TargetOutcome =
+  WriteResult | 'failed' | 'not written' | 'would create' | 'would update' | 'put back';
 export interface TargetResult {
   label: string;
   /** "repository secret", "environment secret", … */
@@ -100,13 +101,17 @@ interface Preflight {
 }
 
 /** Step 1: read-only and all at once. Any failure here means nothing was changed. */
-async function preflight(deps: RotateDeps, report: RotationReport): Promise<Preflight | undefined> {
+async function preflight(
+  deps: RotateDeps,
+  report: RotationReport,
+  dryRun: boolean
+): Promise<Preflight | undefined> {
   const { targets } = deps;
   deps.log.info(`Checking access: ${deps.providerName}, ${deps.stateLabel}, ${targets.length} target(s)`);
   const [accessResult, stateResult, ...targetResults] = await Promise.allSettled([
     deps.provider.checkAccess(),
     deps.state.read(),
-    ...targets.map((t) => deps.secrets.prepare(t))
+    ...targets.map((t) => deps.secrets.prepare(t, { inspect: dryRun }))
   ]);
   if (accessResult.status === 'rejected') report.errors.push(messageOf(accessResult.reason));
   let state: RotationState | undefined;
@@ -178,7 +183,7 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
     return report;
   };
 
-  const pre = await preflight(deps, report);
+  const pre = await preflight(deps, report, plan.dryRun);
   if (!pre) return fail(NOTHING_CHANGED);
   const { state, access } = pre;
 
@@ -209,7 +214,10 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
     report.token = completing
       ? { id: completing.id, name: completing.name, expiresAt: completing.expiresAt }
       : { id: '(new)', name: plan.tokenName, expiresAt };
-    report.targets = report.targets.map((t) => ({ ...t, outcome: 'would write' }));
+    report.targets = report.targets.map((t, i) => ({
+      ...t,
+      outcome: pre.prepared[i]?.exists ? 'would update' : 'would create'
+    }));
     report.revocations = revocation.revoke.map((id) => ({ id, outcome: 'would revoke' }));
     report.leftAs = completing
       ? `Dry run: the last rotation wrote only some targets; this run would write token ${completing.id} (provider-token) to every target, then revoke.`

@@ -13,13 +13,16 @@ export interface PreparedTarget {
   key: PublicKey;
   /** Organisation secrets: what the write sends, so an existing secret keeps its access. */
   access?: { visibility: Visibility; selectedRepositoryIds?: number[] };
+  /** Set when inspected. */
+  exists?: boolean;
 }
 
 export type WriteResult = 'created' | 'updated';
 
 /** The port the rotation uses to reach secrets; read-only prepare(), then write(). */
 export interface SecretsPort {
-  prepare(target: SecretTarget): Promise<PreparedTarget>;
+  /** `inspect`: also find out whether the secret exists (a dry run's plan says so). */
+  prepare(target: SecretTarget, options?: { inspect?: boolean }): Promise<PreparedTarget>;
   write(target: SecretTarget, prepared: PreparedTarget, value: string): Promise<WriteResult>;
 }
 
@@ -123,15 +126,37 @@ export function gitHubSecrets(octokit: GitHubClient): SecretsPort {
     }
   }
 
+  async function secretExists(target: SecretTarget): Promise<boolean> {
+    const name = { secret_name: target.name };
+    const read =
+      target.kind === 'organization'
+        ? api(target.type).getOrgSecret({ org: target.organization, ...name })
+        : target.kind === 'environment'
+          ? octokit.rest.actions.getEnvironmentSecret({
+              ...splitRepository(target.repository),
+              environment_name: target.environment,
+              ...name
+            })
+          : api(target.type).getRepoSecret({ ...splitRepository(target.repository), ...name });
+    return read.then(
+      () => true,
+      (err: unknown) => {
+        if (statusOf(err) === 404) return false;
+        throw gitHubError(`reading ${target.label}`, err, permissionFor(target));
+      }
+    );
+  }
+
   return {
-    async prepare(target) {
-      const [key, access] = await Promise.all([
+    async prepare(target, options = {}) {
+      const [key, access, exists] = await Promise.all([
         publicKey(target).catch(async (err: unknown) => {
           throw await explainMissingEnvironment(target, err);
         }),
-        target.kind === 'organization' ? organizationAccess(target) : undefined
+        target.kind === 'organization' ? organizationAccess(target) : undefined,
+        options.inspect ? secretExists(target) : undefined
       ]);
-      return { key, access };
+      return { key, access, exists };
     },
 
     async write(target, prepared, value) {
