@@ -1,4 +1,3 @@
-import { seeDocs } from '../docs.js';
 import { HttpError } from '../http.js';
 import { providerError, unexpected, type ErrorWording } from './errors.js';
 import type { Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
