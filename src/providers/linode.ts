@@ -1,5 +1,6 @@
 import { HttpError } from '../http.js';
-import { providerError, unexpected, type ErrorWording } from './errors.js';
+import { seeDocs } from '../docs.js';
+import { ProviderError, providerError, unexpected, type ErrorWording } from './errors.js';
 import type { Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
 
 // Bodies per the Linode API v4 (API-FACTS §3). Dates are UTC `YYYY-MM-DDTHH:MM:SS`, no `Z`.
@@ -112,6 +113,13 @@ function createLinode({ http, actingToken }: ProviderConfig): Provider {
           throw unexpected(LABEL, 'creating a token', 'no id or token');
         return { ...toToken(res.body), value: res.body.token };
       } catch (err) {
+        const reasons =
+          err instanceof HttpError ? (err.body as LinodeErrorBody | undefined)?.errors : undefined;
+        if (err instanceof HttpError && err.status === 400 && reasons?.some((e) => e.field === 'scopes'))
+          throw new ProviderError(
+            `${LABEL}: creating a token failed with HTTP 400 (${wording.messageOf(err.body)}). The new token's scopes may not exceed provider-token's: narrow scopes, or use a provider-token that has them.${seeDocs('linode')}.`,
+            'rejected'
+          );
         throw providerError(wording, 'creating a token', err);
       }
     },
