@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { seeDocs } from '../docs.js';
 import { HttpError } from '../http.js';
-import { ProviderError, providerError, unexpected, type ErrorWording } from './errors.js';
+import { ProviderError, providerError, revokeWith, unexpected, type ErrorWording } from './errors.js';
 import type { Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
 
 // Bodies per the Databricks Tokens API (API-FACTS §2). Times are epoch ms; expiry -1 = none.
@@ -111,16 +111,15 @@ function createDatabricks({ http, actingToken }: ProviderConfig): Provider {
       await listWith('verifying the new token', token.value);
     },
 
-    async revoke(id) {
+    revoke(id) {
       const body: RevokeTokenBody = { token_id: id };
-      try {
-        // Revoking is idempotent, so this POST may be retried.
-        await http.send({ method: 'POST', path: '/api/2.0/token/delete', body, idempotent: true });
-        return 'revoked';
-      } catch (err) {
-        if (err instanceof HttpError && err.status === 404) return 'already-gone';
-        throw providerError(wording, `revoking token ${id}`, err);
-      }
+      // Revoking is idempotent, so this POST may be retried.
+      return revokeWith(http, wording, id, {
+        method: 'POST',
+        path: '/api/2.0/token/delete',
+        body,
+        idempotent: true
+      });
     },
 
     list: () => listWith('listing tokens')

@@ -1,5 +1,5 @@
 import { seeDocs, type DocsSection } from '../docs.js';
-import { HttpError, NetworkError } from '../http.js';
+import { HttpError, NetworkError, type HttpClient, type HttpRequest } from '../http.js';
 
 export type ProviderErrorKind = 'auth' | 'permission' | 'not-found' | 'quota' | 'rejected' | 'unavailable';
 
@@ -64,4 +64,20 @@ export function providerError(wording: ErrorWording, action: string, err: unknow
 /** The response had an unexpected shape: fail clearly instead of writing `undefined` somewhere. */
 export function unexpected(label: string, action: string, detail: string): ProviderError {
   return new ProviderError(`${label}: ${action}: unexpected response (${detail}).`, 'rejected');
+}
+
+/** Every provider's revoke: the request, with 404 meaning the token is already gone. */
+export async function revokeWith(
+  http: HttpClient,
+  wording: ErrorWording,
+  id: string,
+  request: HttpRequest
+): Promise<'revoked' | 'already-gone'> {
+  try {
+    await http.send(request);
+    return 'revoked';
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) return 'already-gone';
+    throw providerError(wording, `revoking token ${id}`, err);
+  }
 }

@@ -1,6 +1,6 @@
 import { HttpError } from '../http.js';
 import { seeDocs } from '../docs.js';
-import { ProviderError, providerError, unexpected, type ErrorWording } from './errors.js';
+import { ProviderError, providerError, revokeWith, unexpected, type ErrorWording } from './errors.js';
 import type { Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
 
 // Bodies per the Linode API v4 (API-FACTS §3). Dates are UTC `YYYY-MM-DDTHH:MM:SS`, no `Z`.
@@ -133,15 +133,11 @@ function createLinode({ http, actingToken }: ProviderConfig): Provider {
       }
     },
 
-    async revoke(id) {
-      try {
-        await http.send({ method: 'DELETE', path: `/v4/profile/tokens/${encodeURIComponent(id)}` });
-        return 'revoked';
-      } catch (err) {
-        if (err instanceof HttpError && err.status === 404) return 'already-gone';
-        throw providerError(wording, `revoking token ${id}`, err);
-      }
-    },
+    revoke: (id) =>
+      revokeWith(http, wording, id, {
+        method: 'DELETE',
+        path: `/v4/profile/tokens/${encodeURIComponent(id)}`
+      }),
 
     async list() {
       return (await listAll('listing tokens')).map(withoutPrefix);

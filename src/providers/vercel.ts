@@ -1,6 +1,6 @@
 import { seeDocs } from '../docs.js';
 import { HttpError } from '../http.js';
-import { ProviderError, providerError, unexpected, type ErrorWording } from './errors.js';
+import { ProviderError, providerError, revokeWith, unexpected, type ErrorWording } from './errors.js';
 import type { NewToken, Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
 
 // Bodies per the Vercel REST API (API-FACTS §1). Timestamps are epoch milliseconds.
@@ -126,15 +126,8 @@ function createVercel({ http }: ProviderConfig): Provider {
         throw unexpected(LABEL, 'verifying the new token', `it identifies as ${seen.id}, not ${token.id}`);
     },
 
-    async revoke(id) {
-      try {
-        await http.send({ method: 'DELETE', path: `/v3/user/tokens/${encodeURIComponent(id)}` });
-        return 'revoked';
-      } catch (err) {
-        if (err instanceof HttpError && err.status === 404) return 'already-gone';
-        throw providerError(wording, `revoking token ${id}`, err);
-      }
-    },
+    revoke: (id) =>
+      revokeWith(http, wording, id, { method: 'DELETE', path: `/v3/user/tokens/${encodeURIComponent(id)}` }),
 
     list: () => list()
   };
