@@ -1,0 +1,143 @@
+import { ProviderError } from './providers/errors.js';
+import type { NewToken, ProviderToken } from './providers/index.js';
+import type { PreparedTarget } from './github/secrets.js';
+import type { Preflight, RotateDeps, RotationPlanInputs, RotationReport, TargetResult } from './rotate.js';
+
+// What the protocol does when a step fails or its answer is lost: undo, confirm, or clean up.
+
+export const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export function describeIds(ids: string[]): string {
+  return ids.length === 0 ? 'no tokens' : ids.join(', ');
+}
+
+const NEW_TOKEN_GRACE_MS = 5 * 60_000;
+/** When to list tokens after a create timed out: at once, then twice more as it may land late. */
+const LOST_TOKEN_LOOKS_MS = [0, 2000, 5000];
+
+/**
+ * The state could not record the new token: write the previous token (provider-token) back to
+ * the targets that got the new one and revoke the new one, so state and secrets agree again.
+ */
+export async function putBack(
+  token: NewToken,
+  deps: RotateDeps,
+  pre: Preflight,
+  report: RotationReport
+): Promise<string> {
+  const written = deps.targets
+    .map((target, i) => ({ target, i }))
+    .filter(({ i }) => ['created', 'updated'].includes(report.targets[i]?.outcome ?? ''));
+  const results = await Promise.allSettled(
+    written.map(({ target, i }) =>
+      deps.secrets.write(target, pre.prepared[i] as PreparedTarget, deps.actingToken)
+    )
+  );
+  const stuck = written.filter((_, n) => results[n]?.status === 'rejected').map(({ target }) => target.label);
+  written.forEach(({ i }, n) => {
+    if (results[n]?.status === 'fulfilled') (report.targets[i] as TargetResult).outcome = 'put back';
+  });
+  if (stuck.length > 0)
+    return `The state could not be written, and putting the previous token back failed for ${describeIds(stuck)}, which hold the new token ${token.id}: it stays live (unrecorded until it expires; the next successful rotation revokes it). The state still records the previous token. Fix the permission and run again.`;
+  report.tokenValue = undefined;
+  return discardNewToken(
+    token,
+    deps,
+    report,
+    'could not be recorded in the state, so every secret was put back to the previous token'
+  );
+}
+
+/**
+ * Revoking provider-token with itself: a retry after a lost answer authenticates with the token
+ * the first try revoked and is refused. When refused as a credential, check the token: if it no
+ * longer authenticates at all, it is gone, which is what was asked.
+ */
+export async function revokeActingToken(id: string, deps: RotateDeps): Promise<'revoked' | 'already-gone'> {
+  try {
+    return await deps.provider.revoke(id);
+  } catch (err) {
+    if (!(err instanceof ProviderError && err.kind === 'auth')) throw err;
+    const acting: NewToken = { id, name: '', createdAt: null, expiresAt: null, value: deps.actingToken };
+    const dead = await deps.provider.verify(acting).then(
+      () => false,
+      (verifyErr: unknown) => verifyErr instanceof ProviderError && verifyErr.kind === 'auth'
+    );
+    if (dead) return 'already-gone';
+    throw err;
+  }
+}
+
+export async function verifyWithRetry(token: NewToken, deps: RotateDeps): Promise<string | undefined> {
+  const attempts = deps.verifyAttempts ?? 3;
+  let last = '';
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      await deps.provider.verify(token);
+      return undefined;
+    } catch (err) {
+      last = messageOf(err);
+      if (attempt < attempts) await deps.sleep(1000 * attempt);
+    }
+  }
+  return last;
+}
+
+/** The new token is unusable or unstored: revoke it so it is not left behind. */
+export async function discardNewToken(
+  token: NewToken,
+  deps: RotateDeps,
+  report: RotationReport,
+  why: string
+): Promise<string> {
+  try {
+    const outcome = await deps.provider.revoke(token.id);
+    report.revocations.push({ id: token.id, outcome: outcome === 'revoked' ? 'revoked' : 'already gone' });
+    return `The new token ${token.id} ${why}; it was revoked. The secret and state still hold the previous token; run again once the cause is fixed.`;
+  } catch (err) {
+    report.revocations.push({ id: token.id, outcome: 'failed', error: messageOf(err) });
+    report.errors.push(messageOf(err));
+    return `The new token ${token.id} ${why}; revoking it failed too, so it stays live until the next successful rotation revokes it (it carries this rotation's token-name). The secret and state still hold the previous token; run again once the cause is fixed.`;
+  }
+}
+
+/**
+ * After an ambiguous create (no answer, or a 5xx), a token may exist that nobody holds. Find
+ * tokens carrying this rotation's name that appeared since the attempt and revoke them.
+ */
+export async function revokeLostTokens(
+  plan: RotationPlanInputs,
+  deps: RotateDeps,
+  startedAt: Date,
+  knownIds: (string | null | undefined)[],
+  pending: boolean
+): Promise<string> {
+  const known = new Set(knownIds.filter((id): id is string => !!id));
+  const isLost = (t: ProviderToken) =>
+    t.name === plan.tokenName &&
+    !known.has(t.id) &&
+    (t.createdAt === null || t.createdAt.getTime() >= startedAt.getTime() - NEW_TOKEN_GRACE_MS);
+  let lost: ProviderToken[] = [];
+  try {
+    // After a timeout the provider may still be minting it: look again a little later.
+    for (const wait of pending ? LOST_TOKEN_LOOKS_MS : [0]) {
+      await deps.sleep(wait);
+      lost = (await deps.provider.list()).filter(isLost);
+      if (lost.length > 0) break;
+    }
+  } catch (err) {
+    return `Creating the token got no clear answer, and listing tokens to check failed (${messageOf(err)}): a token named "${plan.tokenName}" may exist that no secret holds; the next successful rotation revokes it (it carries this rotation's token-name). The secret and state still hold the previous token; run again.`;
+  }
+  const results = await Promise.allSettled(lost.map((t) => deps.provider.revoke(t.id)));
+  const failed = lost.filter((_, i) => results[i]?.status === 'rejected').map((t) => t.id);
+  const found =
+    lost.length === 0
+      ? 'no token was left behind'
+      : `token(s) ${describeIds(lost.map((t) => t.id))} created by the lost request were found`;
+  const fate = failed.length
+    ? `; revoking ${describeIds(failed)} failed (the next successful rotation revokes them)`
+    : lost.length
+      ? ' and revoked'
+      : '';
+  return `Creating the token got no clear answer; ${found}${fate}. The secret and state still hold the previous token; run again.`;
+}
