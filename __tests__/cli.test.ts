@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { CLI_INPUTS, markdownToText } from '../src/cli.js';
 import { startGithubSim, startVercelSim, type GithubSim, type VercelSim } from '../sim/index.js';
 import { mutations } from './helpers/world.js';
 
@@ -57,9 +59,18 @@ describe('ci-token-rotator command line', () => {
     github.url
   ];
 
-  test('rotate with flags, credentials from the environment: the secret holds the new token', async () => {
+  test('rotate with flags: the secret holds the new token; no value printed', async () => {
     const acting = vercel.issueToken({ name: 'admin' });
-    const run = await cli(['rotate', ...flags()], { PROVIDER_TOKEN: acting.value, GITHUB_TOKEN });
+    const run = await cli([
+      'rotate',
+      ...flags(),
+      '--provider-token',
+      acting.value,
+      '--github-token',
+      GITHUB_TOKEN,
+      '--lifetime',
+      '10d'
+    ]);
     expect(run.code).toBe(0);
     const outputs = outputsOf(run.stdout);
     const value = github.secretValue('octo/app', 'API_TOKEN') ?? '';
@@ -71,7 +82,22 @@ describe('ci-token-rotator command line', () => {
     });
     expect(outputs.token).toBeUndefined();
     expect(run.stderr).toContain('→ Checking access: vercel');
-    expect(run.stderr).toContain('## ✅ Vercel token rotated');
+    // The summary as plain text: no Markdown table or heading syntax on a terminal.
+    expect(run.stderr).toContain('\n✅ Vercel token rotated\n');
+    expect(run.stderr).toMatch(/^target +kind +result$/m);
+    expect(run.stderr).not.toMatch(/^#|\|---|\*\*/m);
+    expect(outputs['expires-at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(Date.parse(outputs['expires-at'] ?? '') - Date.now()).toBeGreaterThan(9.9 * 86400_000);
+    for (const secret of [value, acting.value, GITHUB_TOKEN])
+      expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+
+  test('credentials from PROVIDER_TOKEN / GITHUB_TOKEN, nothing on the command line', async () => {
+    const acting = vercel.issueToken({ name: 'admin' });
+    const run = await cli(['rotate', ...flags()], { PROVIDER_TOKEN: acting.value, GITHUB_TOKEN });
+    expect(run.code).toBe(0);
+    const value = github.secretValue('octo/app', 'API_TOKEN') ?? '';
+    expect(vercel.isLive(value)).toBe(true);
     for (const secret of [value, acting.value, GITHUB_TOKEN])
       expect(run.stdout + run.stderr).not.toContain(secret);
   });
@@ -90,7 +116,10 @@ describe('ci-token-rotator command line', () => {
     expect(run.code).toBe(0);
     const value = github.secretValue('octo/app', 'API_TOKEN') ?? '';
     expect(outputsOf(run.stdout).token).toBe(value);
+    expect(run.stdout.split('\n').filter((line) => line.includes(value))).toEqual([`token=${value}`]);
     expect(run.stderr).not.toContain(value);
+    expect(run.stderr).not.toContain(acting.value);
+    expect(run.stderr).toContain('token=… on stdout is the new token itself');
   });
 
   test('--dry-run changes nothing', async () => {
@@ -104,25 +133,29 @@ describe('ci-token-rotator command line', () => {
     expect(mutations(github, vercel)).toEqual([]);
   });
 
-  test('--help lists every input of action.yml', async () => {
-    const run = await cli(['--help']);
-    expect(run.code).toBe(0);
-    const inputs = [
-      ...(
-        readFileSync('action.yml', 'utf8')
-          .split(/^inputs:\n/m)[1]
-          ?.split(/^\S/m)[0] ?? ''
-      ).matchAll(/^ {2}([a-z-]+):$/gm)
-    ].map((m) => m[1]);
-    expect(inputs.length).toBeGreaterThan(15);
-    for (const name of inputs) expect(run.stdout).toContain(`--${name} `);
+  test('--help and rotate --help list every input of action.yml', async () => {
+    for (const args of [['--help'], ['rotate', '--help'], ['help']]) {
+      const run = await cli(args);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+      for (const name of Object.keys(ACTION.inputs))
+        expect(run.stdout).toMatch(new RegExp(`^  --${name} `, 'm'));
+      expect(run.stdout).toContain('--repository');
+      expect(run.stdout).toContain('--github-api-url');
+    }
   });
 
   test('an unknown flag or command is a usage error (exit 2)', async () => {
     const flag = await cli(['rotate', '--colour', 'red']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain("Unknown option '--colour'");
-    expect((await cli(['renew'])).code).toBe(2);
+    expect(flag.stderr).toContain('Run ci-token-rotator --help');
+    expect(flag.stdout).toBe('');
+    for (const args of [['renew'], [], ['rotate', 'now']]) {
+      const run = await cli(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('Run ci-token-rotator --help');
+    }
   });
 
   test('bad input fails naming the input, with no request sent', async () => {
@@ -137,4 +170,64 @@ describe('ci-token-rotator command line', () => {
     expect(github.requests).toEqual([]);
     expect(vercel.requests).toEqual([]);
   });
+
+  test('a failed rotation: message on stderr, exit 1, no outputs claiming a token', async () => {
+    const acting = vercel.issueToken({ name: 'admin' });
+    const run = await cli(['rotate', ...flags()], {
+      PROVIDER_TOKEN: acting.value,
+      GITHUB_TOKEN: 'github_pat_not_known_to_github'
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^✘ /m);
+    expect(mutations(github, vercel)).toEqual([]);
+    expect(github.secretValue('octo/app', 'API_TOKEN')).toBeUndefined();
+    expect(run.stdout + run.stderr).not.toContain(acting.value);
+    expect(run.stdout + run.stderr).not.toContain('github_pat_not_known_to_github');
+  });
+});
+
+const ACTION = parse(readFileSync('action.yml', 'utf8')) as {
+  inputs: Record<string, { required?: boolean; default?: string }>;
+};
+
+test("--help's option table is action.yml's inputs, in order, with their required marks and defaults", () => {
+  expect(CLI_INPUTS.map(([name]) => name)).toEqual(Object.keys(ACTION.inputs));
+  for (const [name, meaning] of CLI_INPUTS) {
+    const input = ACTION.inputs[name];
+    expect([name, meaning.includes('(required)')]).toEqual([name, input?.required === true]);
+    if (input?.default !== undefined && input.default !== 'false')
+      expect([name, meaning]).toEqual([name, expect.stringContaining(`(default ${input.default})`)]);
+  }
+});
+
+test('the summary as plain text: headings bare, tables aligned, escaped bars kept', () => {
+  const text = markdownToText(
+    [
+      '## ✅ Done',
+      '',
+      '| | |',
+      '|---|---|',
+      '| provider | Vercel |',
+      '| token ID | `tok_1` |',
+      '',
+      '| target | result |',
+      '|---|---|',
+      '| a\\|b | **ok** |',
+      '',
+      'See [the README](https://example.test/#x).'
+    ].join('\n')
+  );
+  expect(text).toBe(
+    [
+      '✅ Done',
+      '',
+      'provider  Vercel',
+      'token ID  tok_1',
+      '',
+      'target  result',
+      'a|b     ok',
+      '',
+      'See the README (https://example.test/#x).'
+    ].join('\n')
+  );
 });

@@ -24,10 +24,10 @@ export const CLI_INPUTS: [name: string, meaning: string][] = [
   ['state-variable', 'Actions variable holding the state (default {SECRET_NAME}_TOKEN_STATE)'],
   ['previous-token-id', 'ID to revoke instead of the recorded one; "current" = provider-token'],
   ['keep-previous', 'how many replaced tokens to leave alive (default 0)'],
-  ['request-timeout', 'seconds per request (default 30)'],
-  ['mode', 'rotate (default) or check'],
+  ['mode', 'rotate or check (default rotate)'],
   ['warn-before', 'check mode: warn when the token expires within this (default 2d)'],
   ['dry-run', 'validate and plan with read-only calls; change nothing (flag)'],
+  ['request-timeout', 'seconds each request may take, 1 to 300 (default 30)'],
   ['output-token', 'also print the new token as token=… on stdout (flag)']
 ];
 const FLAGS = new Set(['dry-run', 'output-token']);
@@ -59,6 +59,75 @@ export const USAGE = [
   'Exit codes: 0 done, 1 the rotation failed (the message says what was left where), 2 usage error.'
 ].join('\n');
 
+/** Terminal width of a string: code points, emoji and other wide characters counted as two. */
+function width(text: string): number {
+  let n = 0;
+  for (const ch of text)
+    n +=
+      /\p{Extended_Pictographic}|[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/u.test(
+        ch
+      )
+        ? 2
+        : ch === '\ufe0f'
+          ? 0
+          : 1;
+  return n;
+}
+
+/** Splits a Markdown table row into its cells (`\|` is a literal bar). */
+function cells(row: string): string[] {
+  return row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim().replace(/\\\|/g, '|'));
+}
+
+/** Inline Markdown as plain text: emphasis and code marks dropped, links as "text (url)". */
+function inline(text: string): string {
+  return text
+    .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '$1 ($2)')
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/<br\s*\/?>/gi, ' ')
+    .replace(/<\/?[a-z][^>]*>/gi, '');
+}
+
+/** The job summary's Markdown as plain text for a terminal: headings bare, tables as aligned columns. */
+export function markdownToText(markdown: string): string {
+  const out: string[] = [];
+  const lines = markdown.replace(/\r\n/g, '\n').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (!line.trimStart().startsWith('|')) {
+      out.push(inline(line.replace(/^#{1,6}\s+/, '')));
+      continue;
+    }
+    const rows: string[][] = [];
+    for (; i < lines.length && (lines[i] ?? '').trimStart().startsWith('|'); i++) {
+      const row = cells(lines[i] ?? '').map(inline);
+      if (row.every((c) => /^:?-+:?$/.test(c))) continue; // the header separator
+      if (rows.length === 0 && row.every((c) => c === '')) continue; // an empty header
+      rows.push(row);
+    }
+    i--;
+    const widths: number[] = [];
+    for (const row of rows) row.forEach((c, k) => (widths[k] = Math.max(widths[k] ?? 0, width(c))));
+    for (const row of rows)
+      out.push(
+        row
+          .map((c, k) => (k === row.length - 1 ? c : c + ' '.repeat((widths[k] ?? 0) - width(c))))
+          .join('  ')
+          .trimEnd()
+      );
+  }
+  return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
 /** Runs the command line; returns the exit code. Streams are injectable for tests. */
 export async function main(
   argv: string[],
@@ -66,6 +135,10 @@ export async function main(
   out: (text: string) => void,
   err: (text: string) => void
 ): Promise<number> {
+  const usageError = (message: string) => {
+    err(`${message}\nRun ci-token-rotator --help for the options.`);
+    return 2;
+  };
   let parsed;
   try {
     parsed = parseArgs({
@@ -73,28 +146,24 @@ export async function main(
       allowPositionals: true,
       strict: true,
       options: {
-        help: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(
           CLI_INPUTS.map(([name]) => [name, { type: FLAGS.has(name) ? 'boolean' : 'string' }])
         ),
         ...Object.fromEntries(RUNNER_OPTIONS.map(([name]) => [name, { type: 'string' }]))
-      } as Record<string, { type: 'string' | 'boolean' }>
+      } as Record<string, { type: 'string' | 'boolean'; short?: string }>
     });
   } catch (e) {
-    err(`${(e as Error).message}\nRun ci-token-rotator --help for the options.`);
-    return 2;
+    return usageError((e as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.help) {
+  if (values.help || (positionals.length === 1 && positionals[0] === 'help')) {
     out(USAGE);
     return 0;
   }
-  if (positionals.length !== 1 || positionals[0] !== 'rotate') {
-    err(
-      `Unknown command "${positionals.join(' ')}": use ci-token-rotator rotate [options].\nRun ci-token-rotator --help for the options.`
-    );
-    return 2;
-  }
+  if (positionals.length === 0) return usageError('No command given: use ci-token-rotator rotate [options].');
+  if (positionals.length !== 1 || positionals[0] !== 'rotate')
+    return usageError(`Unknown command "${positionals.join(' ')}": use ci-token-rotator rotate [options].`);
 
   const redactor = new Redactor();
   const scrub = (text: string) => redactor.redact(text);
@@ -102,12 +171,13 @@ export async function main(
   let failed = false;
   const flag = (name: string) => values[name];
   const io: RunIO = {
+    // As @actions/core reads them: INPUT_<NAME>, upper-cased, hyphens kept.
     getInput(name) {
       const given = flag(name);
       if (typeof given === 'boolean') return given ? 'true' : 'false';
       if (typeof given === 'string') return given;
       const fromEnv = env[`INPUT_${name.toUpperCase()}`];
-      if (fromEnv !== undefined) return fromEnv;
+      if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
       if (name === 'provider-token') return env.PROVIDER_TOKEN ?? '';
       if (name === 'github-token') return env.GITHUB_TOKEN ?? '';
       return '';
@@ -120,7 +190,7 @@ export async function main(
     setOutput: (name, value) => outputs.push([name, value]),
     info: (message) => err(`→ ${scrub(message)}`),
     warning: (message) => err(`⚠ ${scrub(message)}`),
-    summary: async (markdown) => err(`\n${scrub(markdown)}`),
+    summary: async (markdown) => err(`\n${markdownToText(scrub(markdown))}\n`),
     fail: (message) => {
       failed = true;
       err(`✘ ${scrub(message)}`);
@@ -129,5 +199,7 @@ export async function main(
   await execute(io);
   // The token output is the only place a value may appear, and only when asked for.
   for (const [name, value] of outputs) out(`${name}=${name === 'token' ? value : scrub(value)}`);
+  if (outputs.some(([name]) => name === 'token'))
+    err('⚠ --output-token: the line token=… on stdout is the new token itself; keep it out of logs.');
   return failed ? 1 : 0;
 }
