@@ -51,6 +51,8 @@ export interface LoggedRequest {
   /** Parsed JSON request body, if any. */
   body?: unknown;
   faulted: boolean;
+  /** The JSON body answered, if any (for checking answers against published descriptions). */
+  response?: unknown;
   /** Request headers as received (lower-case names). */
   headers: IncomingHttpHeaders;
 }
@@ -327,6 +329,7 @@ export abstract class SimServer<A = unknown> {
         ...fault?.headers
       };
       entry.status = out.status;
+      if (out.body !== undefined) entry.response = out.body;
       this.send(res, out.status, out.body, headers);
     } catch {
       // The server is closing (a pending delay was aborted): give up on this request.
