@@ -1,0 +1,175 @@
+/**
+ * Checks an HTTP exchange with the GitHub simulator against GitHub's published OpenAPI description,
+ * as cut out by `npm run contracts:update` into contracts/github-operations.json.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import * as formats from 'ajv-formats';
+import type { FormatsPlugin } from 'ajv-formats';
+
+type Schema = Record<string, unknown>;
+
+interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required: boolean;
+  schema: Schema;
+}
+
+interface Operation {
+  operationId: string;
+  parameters: Parameter[];
+  requestBody: Schema | null;
+  /** Status → schema of the JSON body, or null when the status has no body. */
+  responses: Record<string, Schema | null>;
+}
+
+export interface Contracts {
+  source: { package: string; version: string; file: string };
+  operations: Record<string, Operation>;
+  errors: Record<'basic-error' | 'validation-error', Schema>;
+}
+
+/** What one request and its answer were (a simulator's `requests` entry has these fields). */
+export interface Exchange {
+  method: string;
+  /** Path and query. */
+  path: string;
+  body?: unknown;
+  status: number;
+  /** The JSON body answered, if any. */
+  response?: unknown;
+}
+
+export const contracts = JSON.parse(
+  readFileSync(new URL('../../contracts/github-operations.json', import.meta.url), 'utf8')
+) as Contracts;
+
+const addFormats = ((formats as unknown as { default?: FormatsPlugin }).default ??
+  formats) as unknown as FormatsPlugin;
+// OpenAPI 3.0 schemas: `nullable` is understood by Ajv; documentation keywords are not errors.
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+
+const compiled = new WeakMap<Schema, ValidateFunction>();
+function validator(schema: Schema): ValidateFunction {
+  let v = compiled.get(schema);
+  if (!v) {
+    v = ajv.compile(schema);
+    compiled.set(schema, v);
+  }
+  return v;
+}
+
+function problemsOf(schema: Schema, value: unknown, what: string): string[] {
+  const validate = validator(schema);
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map(
+    (e) =>
+      `${what}${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`
+  );
+}
+
+/** Operation templates as regular expressions, fewest parameters first (`public-key` before `{name}`). */
+const routes = Object.entries(contracts.operations)
+  .map(([key, op]) => {
+    const [method = '', template = ''] = key.split(' ');
+    const names: string[] = [];
+    const source = template.replace(/\{(\w+)\}/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    return { key, method, op, names, pattern: new RegExp(`^${source}$`) };
+  })
+  .sort((a, b) => a.names.length - b.names.length);
+
+/** The documented operation of a request, e.g. `PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}`. */
+export function operationOf(method: string, path: string): string | undefined {
+  const pathname = new URL(path, 'http://x').pathname;
+  return routes.find((r) => r.method === method && r.pattern.test(pathname))?.key;
+}
+
+/** A query value as the parameter's schema types it (query strings are text). */
+function typed(schema: Schema, raw: string): unknown {
+  return schema.type === 'integer' || schema.type === 'number' ? Number(raw) : raw;
+}
+
+/**
+ * What in an exchange the description does not allow, one line each (empty: all documented).
+ * Beyond the description, a request body may only use properties the operation declares: GitHub
+ * ignores unknown ones, so a misspelt key would otherwise pass silently.
+ */
+export function checkExchange(ex: Exchange): string[] {
+  const url = new URL(ex.path, 'http://x');
+  const route = routes.find((r) => r.method === ex.method && r.pattern.test(url.pathname));
+  const where = `${ex.method} ${ex.path} → ${ex.status}`;
+  if (!route) return [`${where}: not an operation in contracts/github-operations.json`];
+  const { op, names } = route;
+  const problems: string[] = [];
+  const match = route.pattern.exec(url.pathname) ?? [];
+  names.forEach((name, i) => {
+    const param = op.parameters.find((p) => p.in === 'path' && p.name === name);
+    const value = decodeURIComponent(match[i + 1] ?? '');
+    if (param) problems.push(...problemsOf(param.schema, value, `path parameter ${name}`));
+  });
+  for (const [name, raw] of url.searchParams) {
+    const param = op.parameters.find((p) => p.in === 'query' && p.name === name);
+    if (!param) problems.push(`query parameter ${name} is not documented`);
+    else problems.push(...problemsOf(param.schema, typed(param.schema, raw), `query parameter ${name}`));
+  }
+  if (op.requestBody === null) {
+    if (ex.body !== undefined) problems.push('request body sent, but the operation takes none');
+  } else if (ex.body === undefined) {
+    problems.push('request body missing');
+  } else {
+    problems.push(...problemsOf(op.requestBody, ex.body, 'request body'));
+    const declared = op.requestBody.properties as Record<string, unknown> | undefined;
+    if (declared && typeof ex.body === 'object' && ex.body !== null)
+      for (const key of Object.keys(ex.body))
+        if (!(key in declared)) problems.push(`request body property ${key} is not in the operation`);
+  }
+  const status = String(ex.status);
+  if (status in op.responses) {
+    const schema = op.responses[status];
+    if (schema) problems.push(...problemsOf(schema, ex.response, `response ${status}`));
+    else if (ex.response !== undefined)
+      problems.push(`response ${status} has a body, but is documented without`);
+  } else if (ex.status >= 400) {
+    // Error statuses an operation does not list still carry GitHub's generic error body.
+    const generic = contracts.errors[ex.status === 422 ? 'validation-error' : 'basic-error'];
+    problems.push(...problemsOf(generic, ex.response, `response ${status} (generic error)`));
+  } else {
+    problems.push(`status ${status} is not documented (documented: ${Object.keys(op.responses).join(', ')})`);
+  }
+  return problems.map((p) => `${where}: ${p}`);
+}
+
+/**
+ * Known differences between the GitHub simulator (sim/github.ts, not ours to change) and the
+ * description. Each is filtered out of `checkExchanges` by default and asserted in a `test.failing`
+ * case of its own, which flips (and must then be removed from here) once the simulator is fixed.
+ */
+export const KNOWN_GITHUB_DRIFT: { name: string; problem: RegExp }[] = [
+  {
+    // sim/github.ts repoView(): {id, name, full_name, owner: {login}, private}. The description's
+    // full-repository requires ~70 more (node_id, html_url, url, description, fork, created_at, ...;
+    // owner: simple-user with id, node_id, avatar_url, type, site_admin, ...).
+    name: 'GET /repos/{owner}/{repo} answers a partial full-repository',
+    problem: /^GET \/repos\/[^/]+\/[^/]+ → 200: response 200(\/owner)? must have required property/
+  },
+  {
+    // The same repoView() for minimal-repository items (required: node_id, description, fork, url,
+    // the *_url templates; owner: simple-user).
+    name: 'GET /orgs/{org}/{type}/secrets/{name}/repositories answers partial minimal-repository items',
+    problem:
+      /^GET \/orgs\/[^/]+\/\w+\/secrets\/[^/]+\/repositories\S* → 200: response 200\/repositories\/\d+(\/owner)? must have required property/
+  }
+];
+
+/** Every problem in a log of exchanges, less the known drift unless `ignore` says otherwise. */
+export function checkExchanges(
+  exchanges: Exchange[],
+  ignore: { problem: RegExp }[] = KNOWN_GITHUB_DRIFT
+): string[] {
+  return exchanges.flatMap((ex) => checkExchange(ex)).filter((p) => !ignore.some((d) => d.problem.test(p)));
+}
