@@ -1,0 +1,288 @@
+import { VercelError } from '@vercel/sdk/models/vercelerror.js';
+import { ApiError } from '@databricks/sdk-experimental';
+import { parseErrorFromResponse } from '@databricks/sdk-experimental/dist/apierr.js';
+import {
+  startDatabricksSim,
+  startLinodeSim,
+  startVercelSim,
+  type DatabricksSim,
+  type LinodeSim,
+  type VercelSim
+} from '../sim/index.js';
+import {
+  databricksSdk,
+  databricksShapes,
+  linode,
+  linodeShapes,
+  shapeProblems,
+  useLinodeSdk,
+  vercelErrorShape,
+  vercelSdk
+} from './helpers/contracts-providers.js';
+import { clientFor } from './helpers/providers.js';
+
+/**
+ * Each documented error (API-FACTS §0 and §6) as the simulator answers it: the body has the shape the
+ * provider documents, the official SDK's error parser takes it (its status, code and message come
+ * out), and our provider client words it as the user should read it. Plus, for the SDKs that check
+ * no answer at run time, the simulators' answers against the SDK's models.
+ */
+const DAY = 86_400_000;
+const create = { name: 'ci', expiresAt: new Date(Date.now() + DAY), lifetimeSeconds: 86_400 };
+const rejection = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e
+  );
+
+describe('Vercel errors: @vercel/sdk parses them, our client words them', () => {
+  let sim: VercelSim;
+  let admin: string;
+  beforeEach(async () => {
+    sim = await startVercelSim();
+    admin = sim.issueToken({ name: 'admin' }).value;
+  });
+  afterEach(() => sim.close());
+
+  /** The SDK's error for a call, with its JSON body checked against Vercel's error shape. */
+  async function sdkError(p: Promise<unknown>, status: number): Promise<{ code: string; message: string }> {
+    const err = await rejection(p);
+    expect(err).toBeInstanceOf(VercelError);
+    const { statusCode, body, contentType } = err as VercelError;
+    expect(statusCode).toBe(status);
+    expect(contentType).toMatch(/^application\/json/);
+    const parsed = JSON.parse(body) as { error: { code: string; message: string } };
+    expect(shapeProblems(vercelErrorShape, parsed)).toEqual([]);
+    return parsed.error;
+  }
+
+  test('403 invalidToken for an unknown bearer (§0.5)', async () => {
+    const err = await sdkError(
+      vercelSdk(sim, 'dead-0123456789').authentication.getAuthToken({ tokenId: 'current' }),
+      403
+    );
+    expect(err).toEqual({ code: 'forbidden', message: 'Not authorized', invalidToken: true });
+    await expect(clientFor('vercel', sim, 'dead-0123456789').provider.list()).rejects.toThrow(
+      /^Vercel: listing tokens failed with HTTP 403 \(Not authorized\)\. Check that provider-token holds a live Vercel full-account token/
+    );
+  });
+
+  test.each([
+    ['oauth', 'Only user authentication tokens can be used to create new tokens.'],
+    ['team', 'To create a token you must be authenticated to scope "sim-user"'],
+    ['project', 'To create a token you must be authenticated to scope "sim-user"']
+  ] as const)('403 when a %s token creates a token (§0.2)', async (kind, message) => {
+    const limited = sim.issueToken({ kind }).value;
+    const err = await sdkError(
+      vercelSdk(sim, limited).authentication.createAuthToken({ requestBody: { name: 'ci' } }),
+      403
+    );
+    expect(err).toEqual({ code: 'forbidden', message });
+    await expect(clientFor('vercel', sim, limited).provider.create(create)).rejects.toThrow(
+      `Vercel: creating a token was refused: ${message}. Only a full-account token can create tokens`
+    );
+  });
+
+  test('404 not_found for an unknown tokenId; our revoke calls it already gone', async () => {
+    const err = await sdkError(
+      vercelSdk(sim, admin).authentication.deleteAuthToken({ tokenId: 'tok_gone' }),
+      404
+    );
+    expect(err.code).toBe('not_found');
+    await expect(clientFor('vercel', sim, admin).provider.revoke('tok_gone')).resolves.toBe('already-gone');
+  });
+
+  test('400 bad_request for an expiry in the past', async () => {
+    const err = await sdkError(
+      vercelSdk(sim, admin).authentication.createAuthToken({ requestBody: { name: 'ci', expiresAt: 1 } }),
+      400
+    );
+    expect(err.code).toBe('bad_request');
+  });
+
+  test('429 rate_limited with error.limit and X-RateLimit-* (§1.4)', async () => {
+    sim.rateLimit = { ...sim.rateLimit, limit: 1 };
+    await vercelSdk(sim, admin).authentication.getAuthToken({ tokenId: 'current' });
+    const raw = await rejection(vercelSdk(sim, admin).authentication.listAuthTokens({}));
+    const err = await sdkError(Promise.reject(raw), 429);
+    expect(err).toMatchObject({ code: 'rate_limited', limit: { remaining: 0, total: 1 } });
+    expect((raw as VercelError).headers.get('x-ratelimit-remaining')).toBe('0');
+    await expect(clientFor('vercel', sim, admin).provider.list()).rejects.toThrow(
+      /^Vercel: listing tokens failed with HTTP 429 \(The rate limit of 1 exceeded.*\)\. The provider is rate limiting; try again later\.$/
+    );
+  });
+});
+
+describe('Databricks answers: the SDK models and ApiError parser take them, our client words them', () => {
+  let sim: DatabricksSim;
+  let admin: string;
+  beforeEach(async () => {
+    sim = await startDatabricksSim();
+    admin = sim.issueToken({ name: 'admin' }).value;
+  });
+  afterEach(() => sim.close());
+
+  /** The last answer's body, checked against a shape. */
+  const lastAnswer = (shape: object) => shapeProblems(shape, sim.requests[sim.requests.length - 1]?.response);
+
+  test('create, list, delete answers have exactly the fields of the SDK models', async () => {
+    const sdk = databricksSdk(sim, admin);
+    const created = await sdk.tokens.create({ comment: 'ci', lifetime_seconds: 3600 });
+    expect(lastAnswer(databricksShapes.create)).toEqual([]);
+    for await (const _ of sdk.tokens.list()) void _;
+    expect(lastAnswer(databricksShapes.list)).toEqual([]);
+    await sdk.tokens.delete({ token_id: created.token_info?.token_id ?? '' });
+    expect(sim.requests[sim.requests.length - 1]?.response).toEqual({});
+  });
+
+  /** The SDK's ApiError for a call, its body checked against Databricks' error shape. */
+  async function sdkError(p: Promise<unknown>): Promise<ApiError> {
+    const err = await rejection(p);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(lastAnswer(databricksShapes.error)).toEqual([]);
+    return err as ApiError;
+  }
+
+  test('403 with the numeric error_code for an invalid token (§0.7)', async () => {
+    const err = await sdkError(databricksSdk(sim, 'dapi-dead').tokens.create({ comment: 'x' }));
+    // Parsed as JSON (else the message would be "Response from server (Forbidden) ...").
+    expect(err).toMatchObject({ statusCode: 403, errorCode: 403, message: 'Invalid access token.' });
+    await expect(clientFor('databricks', sim, 'dapi-dead').provider.list()).rejects.toThrow(
+      /^Databricks: listing tokens failed with HTTP 403 \(Invalid access token\.\)\. Check that provider-token holds a live Databricks personal access token/
+    );
+  });
+
+  test('404 RESOURCE_DOES_NOT_EXIST on delete; our revoke calls it already gone', async () => {
+    const err = await sdkError(databricksSdk(sim, admin).tokens.delete({ token_id: 'gone' }));
+    expect(err).toMatchObject({ statusCode: 404, errorCode: 'RESOURCE_DOES_NOT_EXIST' });
+    await expect(clientFor('databricks', sim, admin).provider.revoke('gone')).resolves.toBe('already-gone');
+  });
+
+  test('QUOTA_EXCEEDED at the 601st token', async () => {
+    sim.quota = 1;
+    const err = await sdkError(databricksSdk(sim, admin).tokens.create({ comment: 'x' }));
+    expect(err).toMatchObject({ statusCode: 400, errorCode: 'QUOTA_EXCEEDED' });
+    await expect(clientFor('databricks', sim, admin).provider.create(create)).rejects.toThrow(
+      /^Databricks: creating a token was refused: the user has reached the workspace quota of 600 active tokens \(QUOTA_EXCEEDED\)/
+    );
+  });
+
+  test('INVALID_PARAMETER_VALUE past the workspace lifetime cap', async () => {
+    sim.maxLifetimeSeconds = 3600;
+    const err = await sdkError(databricksSdk(sim, admin).tokens.create({ lifetime_seconds: 7200 }));
+    expect(err).toMatchObject({ statusCode: 400, errorCode: 'INVALID_PARAMETER_VALUE' });
+    await expect(clientFor('databricks', sim, admin).provider.create(create)).rejects.toThrow(
+      /^Databricks: creating a token failed with HTTP 400 \(Token lifetime 86400s exceeds the maximum lifetime of 0\.0416\d* days\.\)\.$/
+    );
+  });
+
+  test('429 REQUEST_LIMIT_EXCEEDED with Retry-After: the SDK parser calls it retryable', async () => {
+    sim.rateLimit = { ...sim.rateLimit, limit: 0 };
+    const res = await fetch(`${sim.url}/api/2.0/token/list`, {
+      headers: { authorization: `Bearer ${admin}` }
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    const body = await res.text();
+    expect(shapeProblems(databricksShapes.error, JSON.parse(body))).toEqual([]);
+    const err = parseErrorFromResponse(res.status, res.statusText, body);
+    expect(err).toMatchObject({ statusCode: 429, errorCode: 'REQUEST_LIMIT_EXCEEDED' });
+    expect(err.isRetryable()).toBe(true);
+  });
+});
+
+describe('Linode answers: the api-v4 models take them, our client words them', () => {
+  let sim: LinodeSim;
+  let admin: string;
+  let restore: () => void;
+  beforeEach(async () => {
+    sim = await startLinodeSim();
+    admin = sim.issueToken({ name: 'admin' }).value;
+    restore = useLinodeSdk(sim, admin);
+  });
+  afterEach(async () => {
+    restore();
+    await sim.close();
+  });
+
+  const lastAnswer = (shape: object) => shapeProblems(shape, sim.requests[sim.requests.length - 1]?.response);
+
+  test('create, list, get, delete answers have the fields of the Token model, dates without Z', async () => {
+    const expiry = new Date(Date.now() + DAY).toISOString().slice(0, 19);
+    const created = await linode.createPersonalAccessToken({
+      label: 'ci',
+      expiry,
+      scopes: 'account:read_only'
+    });
+    expect(lastAnswer(linodeShapes.token)).toEqual([]);
+    await linode.getPersonalAccessTokens({ page: 1, page_size: 25 });
+    expect(lastAnswer(linodeShapes.page)).toEqual([]);
+    await linode.getPersonalAccessToken(created.id);
+    expect(lastAnswer(linodeShapes.token)).toEqual([]);
+    await linode.deletePersonalAccessToken(created.id);
+    expect(lastAnswer(linodeShapes.deleted)).toEqual([]);
+  });
+
+  /** The api-v4 (axios) error for a call, its body checked against Linode's APIError[] shape. */
+  async function sdkError(
+    p: Promise<unknown>,
+    status: number
+  ): Promise<{ reason: string; field?: string }[]> {
+    const err = (await rejection(p)) as { response?: { status: number; data: { errors: [] } } };
+    expect(err.response?.status).toBe(status);
+    expect(shapeProblems(linodeShapes.error, err.response?.data)).toEqual([]);
+    return err.response?.data.errors ?? [];
+  }
+
+  test('401 Invalid Token for a dead bearer', async () => {
+    restore();
+    restore = useLinodeSdk(sim, 'dead-0123456789');
+    expect(await sdkError(linode.getPersonalAccessTokens(), 401)).toEqual([{ reason: 'Invalid Token' }]);
+    await expect(clientFor('linode', sim, 'dead-0123456789').provider.list()).rejects.toThrow(
+      /^Linode: listing tokens failed with HTTP 401 \(Invalid Token\)\. Check that provider-token holds a live Linode personal access token with the account:read_write scope/
+    );
+  });
+
+  test('401 also for a missing OAuth scope (§0.9)', async () => {
+    const narrow = sim.issueToken({ scopes: 'linodes:read_only' }).value;
+    restore();
+    restore = useLinodeSdk(sim, narrow);
+    expect(await sdkError(linode.getPersonalAccessTokens(), 401)).toEqual([{ reason: 'Unauthorized' }]);
+  });
+
+  test('404 Not found; our revoke calls it already gone', async () => {
+    expect(await sdkError(linode.getPersonalAccessToken(999_999), 404)).toEqual([{ reason: 'Not found' }]);
+    await expect(clientFor('linode', sim, admin).provider.revoke('999999')).resolves.toBe('already-gone');
+  });
+
+  test('400 with a field: page_size out of 25..500; scopes beyond the acting token', async () => {
+    expect(await sdkError(linode.getPersonalAccessTokens({ page_size: 10 }), 400)).toEqual([
+      { field: 'page_size', reason: 'Must be 25-500' }
+    ]);
+    const narrow = sim.issueToken({ scopes: 'account:read_write' }).value;
+    restore();
+    restore = useLinodeSdk(sim, narrow);
+    const errors = await sdkError(
+      linode.createPersonalAccessToken({ label: 'ci', scopes: 'linodes:read_write' }),
+      400
+    );
+    expect(errors).toEqual([
+      { field: 'scopes', reason: 'Scopes may not exceed the scopes of the acting token' }
+    ]);
+    await expect(
+      clientFor('linode', sim, narrow).provider.create({ ...create, scopes: 'linodes:read_write' })
+    ).rejects.toThrow(
+      /^Linode: creating a token failed with HTTP 400 \(scopes: Scopes may not exceed the scopes of the acting token\)\. The new token's scopes may not exceed provider-token's/
+    );
+  });
+
+  test('429 with Retry-After', async () => {
+    sim.rateLimit = { ...sim.rateLimit, limit: 0 };
+    const err = (await rejection(linode.getPersonalAccessTokens())) as {
+      response: { status: number; headers: Record<string, string>; data: unknown };
+    };
+    expect(err.response.status).toBe(429);
+    expect(Number(err.response.headers['retry-after'])).toBeGreaterThan(0);
+    expect(shapeProblems(linodeShapes.error, err.response.data)).toEqual([]);
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * The providers' official SDKs pointed at our simulators, and the answer shapes their models describe
+ * where the SDK checks none at run time (Databricks and Linode ship TypeScript types only).
+ */
+import https from 'node:https';
+import net from 'node:net';
+import { WorkspaceClient, type settings } from '@databricks/sdk-experimental';
+import * as linodeApi from '@linode/api-v4';
+import { Vercel } from '@vercel/sdk';
+import { Ajv } from 'ajv';
+import type { DatabricksSim, LinodeSim, VercelSim } from '../../sim/index.js';
+
+export function vercelSdk(sim: VercelSim, token: string): Vercel {
+  return new Vercel({ bearerToken: token, serverURL: sim.url });
+}
+
+/** The SDK calls https://<host> without a port: this agent hands it a plain socket to the simulator. */
+export function databricksSdk(sim: DatabricksSim, token: string): WorkspaceClient {
+  const agent = new https.Agent();
+  const port = Number(new URL(sim.url).port);
+  (agent as unknown as { createConnection: () => net.Socket }).createConnection = () =>
+    net.connect(port, '127.0.0.1');
+  return new WorkspaceClient(
+    { host: 'https://dbc-contracts.cloud.databricks.com', token, authType: 'pat', retryTimeoutSeconds: 1 },
+    { agent }
+  );
+}
+
+// @linode/api-v4's declarations re-export without file extensions, which NodeNext cannot follow:
+// the few functions used here, typed as its docs give them.
+export interface LinodeTokenModel {
+  id: number;
+  label: string;
+  scopes: string;
+  created: string;
+  expiry: string | null;
+  token?: string;
+}
+export const linode = linodeApi as unknown as {
+  baseRequest: typeof import('axios').default;
+  setToken(token: string): number;
+  createPersonalAccessToken(data: {
+    label: string;
+    expiry?: string;
+    scopes?: string;
+  }): Promise<LinodeTokenModel>;
+  getPersonalAccessTokens(params?: { page?: number; page_size?: number }): Promise<{
+    data: LinodeTokenModel[];
+    page: number;
+    pages: number;
+    results: number;
+  }>;
+  getPersonalAccessToken(id: number): Promise<LinodeTokenModel>;
+  deletePersonalAccessToken(id: number): Promise<unknown>;
+};
+
+/**
+ * Point @linode/api-v4 (a module-wide axios instance building https://api.linode.com/v4/... URLs) at
+ * the simulator with a token; the returned function undoes it.
+ */
+export function useLinodeSdk(sim: LinodeSim, token: string): () => void {
+  const rewrite = linode.baseRequest.interceptors.request.use((config) => ({
+    ...config,
+    url: config.url?.replace('https://api.linode.com/v4', `${sim.url}/v4`)
+  }));
+  const auth = linode.setToken(token);
+  return () => {
+    linode.baseRequest.interceptors.request.eject(rewrite);
+    linode.baseRequest.interceptors.request.eject(auth);
+  };
+}
+
+/** A JSON schema of an object whose properties are exactly `K` (a model's keys). */
+type ObjectSchema<K extends string> = {
+  type: 'object';
+  properties: Record<K, object>;
+  required: string[];
+  additionalProperties: false;
+};
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+
+/** Problems of `value` against `schema`, one line each. */
+export function shapeProblems(schema: object, value: unknown): string[] {
+  const validate = ajv.compile(schema);
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map(
+    (e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`
+  );
+}
+
+/**
+ * Databricks PublicTokenInfo as @databricks/sdk-experimental declares it. The `satisfies` ties the key
+ * list to the SDK's type: an SDK upgrade that adds or renames a field fails `tsc` here. `scopes` is
+ * newer than SDK 0.17.0 (API-FACTS §2.1) and allowed as an array of strings.
+ */
+const PUBLIC_TOKEN_INFO = {
+  token_id: { type: 'string' },
+  comment: { type: 'string' },
+  creation_time: { type: 'integer' },
+  expiry_time: { type: 'integer' }
+} satisfies Record<keyof Required<settings.PublicTokenInfo>, object>;
+const publicTokenInfo = {
+  type: 'object',
+  properties: { ...PUBLIC_TOKEN_INFO, scopes: { type: 'array', items: { type: 'string' } } },
+  required: Object.keys(PUBLIC_TOKEN_INFO),
+  additionalProperties: false
+};
+
+export const databricksShapes = {
+  create: {
+    type: 'object',
+    properties: { token_value: { type: 'string' }, token_info: publicTokenInfo },
+    required: ['token_value', 'token_info'],
+    additionalProperties: false
+  } satisfies ObjectSchema<keyof settings.CreateTokenResponse>,
+  list: {
+    type: 'object',
+    properties: { token_infos: { type: 'array', items: publicTokenInfo } },
+    required: ['token_infos'],
+    additionalProperties: false
+  } satisfies ObjectSchema<keyof settings.ListPublicTokensResponse>,
+  /** Error body; error_code a string, or the number 403 for an invalid access token (API-FACTS §0.7). */
+  error: {
+    type: 'object',
+    properties: {
+      error_code: { type: ['string', 'integer'] },
+      message: { type: 'string' },
+      details: { type: 'array' }
+    },
+    required: ['error_code', 'message'],
+    additionalProperties: false
+  }
+};
+
+/** Linode Token (`@linode/api-v4` profile/types.ts `Token`): dates UTC without `Z` (API-FACTS §3). */
+const LINODE_DATE = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}$';
+const linodeToken = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    label: { type: 'string', minLength: 1, maxLength: 100 },
+    scopes: { type: 'string' },
+    created: { type: 'string', pattern: LINODE_DATE },
+    expiry: { anyOf: [{ type: 'string', pattern: LINODE_DATE }, { type: 'null' }] },
+    token: { type: 'string' }
+  } satisfies Record<keyof Required<LinodeTokenModel>, object>,
+  required: ['id', 'label', 'scopes', 'created', 'expiry', 'token'],
+  additionalProperties: false
+};
+
+export const linodeShapes = {
+  token: linodeToken,
+  /** `ResourcePage<Token>` */
+  page: {
+    type: 'object',
+    properties: {
+      data: { type: 'array', items: linodeToken },
+      page: { type: 'integer', minimum: 1 },
+      pages: { type: 'integer', minimum: 1 },
+      results: { type: 'integer', minimum: 0 }
+    },
+    required: ['data', 'page', 'pages', 'results'],
+    additionalProperties: false
+  },
+  deleted: { type: 'object', maxProperties: 0 },
+  /** `{errors: APIError[]}`, APIError = {reason, field?} */
+  error: {
+    type: 'object',
+    properties: {
+      errors: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          properties: { reason: { type: 'string' }, field: { type: 'string' } },
+          required: ['reason'],
+          additionalProperties: false
+        }
+      }
+    },
+    required: ['errors'],
+    additionalProperties: false
+  }
+};
+
+/** Vercel's error body (REST API Errors page; API-FACTS §1.4). */
+export const vercelErrorShape = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        invalidToken: { type: 'boolean' },
+        limit: {
+          type: 'object',
+          properties: {
+            remaining: { type: 'integer' },
+            reset: { type: 'integer' },
+            resetMs: { type: 'integer' },
+            total: { type: 'integer' }
+          },
+          required: ['remaining', 'reset', 'total'],
+          additionalProperties: false
+        }
+      },
+      required: ['code', 'message'],
+      additionalProperties: false
+    }
+  },
+  required: ['error'],
+  additionalProperties: false
+};
