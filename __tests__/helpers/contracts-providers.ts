@@ -6,12 +6,41 @@ import https from 'node:https';
 import net from 'node:net';
 import { WorkspaceClient, type settings } from '@databricks/sdk-experimental';
 import * as linodeApi from '@linode/api-v4';
+import { isDeepStrictEqual } from 'node:util';
 import { Vercel } from '@vercel/sdk';
+import { startCountingDefaultToZeroValue } from '@vercel/sdk/types/defaultToZeroValue.js';
+import { startCountingUnrecognized } from '@vercel/sdk/types/unrecognized.js';
 import { Ajv } from 'ajv';
 import type { DatabricksSim, LinodeSim, VercelSim } from '../../sim/index.js';
 
 export function vercelSdk(sim: VercelSim, token: string): Vercel {
   return new Vercel({ bearerToken: token, serverURL: sim.url });
+}
+
+/**
+ * Problems of an answer against a @vercel/sdk response model. The SDK's parsing is forgiving by design:
+ * a missing required number becomes 0, a missing string "", a number in a string field its JSON text,
+ * and unknown fields are dropped — so `parse` succeeding proves little. Counted here instead: every
+ * value the SDK had to coerce or default, and every field its model does not know.
+ */
+export function vercelModelProblems(
+  schema: { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { message: string } } },
+  body: unknown
+): string[] {
+  const coerced = startCountingUnrecognized();
+  const defaulted = startCountingDefaultToZeroValue();
+  const result = schema.safeParse(body);
+  const zeroes = defaulted.end();
+  const inexact = coerced.end();
+  if (!result.success) return [`rejected: ${result.error?.message ?? ''}`];
+  const problems: string[] = [];
+  if (zeroes > 0) problems.push(`${zeroes} required value(s) missing, defaulted to zero by the SDK`);
+  if (inexact > zeroes) problems.push(`${inexact - zeroes} value(s) of the wrong type, coerced by the SDK`);
+  if (!isDeepStrictEqual(result.data, body))
+    problems.push(
+      `fields unknown to the model: parsed ${JSON.stringify(result.data)} from ${JSON.stringify(body)}`
+    );
+  return problems;
 }
 
 /** The SDK calls https://<host> without a port: this agent hands it a plain socket to the simulator. */

@@ -1,3 +1,7 @@
+import { CreateAuthTokenResponseBody$inboundSchema } from '@vercel/sdk/models/createauthtokenop.js';
+import { DeleteAuthTokenResponseBody$inboundSchema } from '@vercel/sdk/models/deleteauthtokenop.js';
+import { GetAuthTokenResponseBody$inboundSchema } from '@vercel/sdk/models/getauthtokenop.js';
+import { ListAuthTokensResponseBody$inboundSchema } from '@vercel/sdk/models/listauthtokensop.js';
 import { VercelError } from '@vercel/sdk/models/vercelerror.js';
 import { ApiError } from '@databricks/sdk-experimental';
 import { parseErrorFromResponse } from '@databricks/sdk-experimental/dist/apierr.js';
@@ -17,6 +21,7 @@ import {
   shapeProblems,
   useLinodeSdk,
   vercelErrorShape,
+  vercelModelProblems,
   vercelSdk
 } from './helpers/contracts-providers.js';
 import { clientFor } from './helpers/providers.js';
@@ -35,7 +40,7 @@ const rejection = (p: Promise<unknown>) =>
     (e: unknown) => e
   );
 
-describe('Vercel errors: @vercel/sdk parses them, our client words them', () => {
+describe('Vercel answers: exact for @vercel/sdk models; errors parsed by it and worded by us', () => {
   let sim: VercelSim;
   let admin: string;
   beforeEach(async () => {
@@ -43,6 +48,38 @@ describe('Vercel errors: @vercel/sdk parses them, our client words them', () => 
     admin = sim.issueToken({ name: 'admin' }).value;
   });
   afterEach(() => sim.close());
+
+  test('create, get current, list (and its pages), delete: nothing coerced, defaulted or unknown to the models', async () => {
+    const sdk = vercelSdk(sim, admin);
+    const answer = (method: string, pathname: RegExp) =>
+      sim.requests.filter((r) => r.method === method && pathname.test(r.pathname)).map((r) => r.response);
+    const created = await sdk.authentication.createAuthToken({
+      requestBody: { name: 'ci', expiresAt: Date.now() + DAY }
+    });
+    await sdk.authentication.createAuthToken({ requestBody: { name: 'no expiry' } });
+    await vercelSdk(sim, created.bearerToken).authentication.getAuthToken({ tokenId: 'current' });
+    await sdk.authentication.listAuthTokens();
+    // The SDK's listAuthTokens takes no limit or until: page as our client does (limit, until = next).
+    const page = async (query: string) =>
+      (
+        await fetch(`${sim.url}/v6/user/tokens?${query}`, { headers: { authorization: `Bearer ${admin}` } })
+      ).json();
+    const first = (await page('limit=2')) as { pagination: { next: number } };
+    expect(typeof first.pagination.next).toBe('number');
+    await page(`limit=2&until=${first.pagination.next}`);
+    await sdk.authentication.deleteAuthToken({ tokenId: created.token.id });
+    const checks: [string, Parameters<typeof vercelModelProblems>[0], unknown[]][] = [
+      ['create', CreateAuthTokenResponseBody$inboundSchema, answer('POST', /^\/v3\/user\/tokens$/)],
+      ['get', GetAuthTokenResponseBody$inboundSchema, answer('GET', /^\/v5\/user\/tokens\//)],
+      ['list', ListAuthTokensResponseBody$inboundSchema, answer('GET', /^\/v6\/user\/tokens$/)],
+      ['delete', DeleteAuthTokenResponseBody$inboundSchema, answer('DELETE', /^\/v3\/user\/tokens\//)]
+    ];
+    for (const [op, schema, bodies] of checks) {
+      expect(bodies.length).toBeGreaterThan(0);
+      for (const body of bodies)
+        expect({ op, problems: vercelModelProblems(schema, body) }).toEqual({ op, problems: [] });
+    }
+  });
 
   /** The SDK's error for a call, with its JSON body checked against Vercel's error shape. */
   async function sdkError(p: Promise<unknown>, status: number): Promise<{ code: string; message: string }> {
