@@ -20,6 +20,7 @@ import {
   type SimRequest,
   type SimResponse
 } from './server.js';
+import { fullRepository, minimalRepository, type RepositoryFacts } from './github-repository.js';
 
 /** The products that hold secrets; each has its own keypair per repository and per organisation. */
 export type SecretType = 'actions' | 'dependabot' | 'codespaces';
@@ -186,6 +187,7 @@ interface Repo {
   name: string;
   fullName: string;
   private: boolean;
+  createdAt: string;
   secrets: SecretStores;
   /** Keyed by lower-cased name (GitHub's environment names are case-insensitive). */
   environments: Map<string, Environment>;
@@ -245,7 +247,7 @@ export class GithubSim extends SimServer<Grant> {
     super(opts);
     this.route('GET', '/repos/:owner/:repo', (_req, p, grant) => ({
       status: 200,
-      body: this.repoView(this.repo(p, grant))
+      body: fullRepository(this.url, this.repoFacts(this.repo(p, grant)))
     }));
 
     // Repository secrets of each product: /repos/{o}/{r}/{actions|dependabot|codespaces}/secrets/...
@@ -334,7 +336,9 @@ export class GithubSim extends SimServer<Grant> {
         status: 200,
         body: {
           total_count: repos.length,
-          repositories: repos.slice((page - 1) * perPage, page * perPage).map((r) => this.repoView(r))
+          repositories: repos
+            .slice((page - 1) * perPage, page * perPage)
+            .map((r) => minimalRepository(this.url, this.repoFacts(r)))
         }
       };
     });
@@ -394,6 +398,7 @@ export class GithubSim extends SimServer<Grant> {
       name,
       fullName,
       private: opts.private ?? true,
+      createdAt: new Date().toISOString(),
       secrets: this.secretStores(),
       environments: new Map(),
       variables: new Map()
@@ -671,8 +676,9 @@ export class GithubSim extends SimServer<Grant> {
     return env;
   }
 
-  private repoView(r: Repo) {
-    return { id: r.id, name: r.name, full_name: r.fullName, owner: { login: r.owner }, private: r.private };
+  private repoFacts(r: Repo): RepositoryFacts {
+    const ownerId = this.orgs.get(r.owner.toLowerCase())?.id ?? 0;
+    return { ...r, ownerId, ownerType: 'Organization' };
   }
 
   private keyResponse(store: SecretStore<object>): SimResponse {

@@ -144,32 +144,7 @@ export function checkExchange(ex: Exchange): string[] {
   return problems.map((p) => `${where}: ${p}`);
 }
 
-/**
- * Known differences between the GitHub simulator (sim/github.ts, not ours to change) and the
- * description. Each is filtered out of `checkExchanges` by default and asserted in a `test.failing`
- * case of its own, which flips (and must then be removed from here) once the simulator is fixed.
- */
-export const KNOWN_GITHUB_DRIFT: { name: string; problem: RegExp }[] = [
-  {
-    // sim/github.ts repoView(): {id, name, full_name, owner: {login}, private}. The description's
-    // full-repository requires ~70 more (node_id, html_url, url, description, fork, created_at, ...;
-    // owner: simple-user with id, node_id, avatar_url, type, site_admin, ...).
-    name: 'GET /repos/{owner}/{repo} answers a partial full-repository',
-    problem: /^GET \/repos\/[^/]+\/[^/]+ → 200: response 200(\/owner)? must have required property/
-  },
-  {
-    // The same repoView() for minimal-repository items (required: node_id, description, fork, url,
-    // the *_url templates; owner: simple-user).
-    name: 'GET /orgs/{org}/{type}/secrets/{name}/repositories answers partial minimal-repository items',
-    problem:
-      /^GET \/orgs\/[^/]+\/\w+\/secrets\/[^/]+\/repositories\S* → 200: response 200\/repositories\/\d+(\/owner)? must have required property/
-  }
-];
-
-/** Every problem in a log of exchanges, less the known drift unless `ignore` says otherwise. */
-export function checkExchanges(
-  exchanges: Exchange[],
-  ignore: { problem: RegExp }[] = KNOWN_GITHUB_DRIFT
-): string[] {
-  return exchanges.flatMap((ex) => checkExchange(ex)).filter((p) => !ignore.some((d) => d.problem.test(p)));
+/** Every problem in a log of exchanges. */
+export function checkExchanges(exchanges: Exchange[]): string[] {
+  return exchanges.flatMap((ex) => checkExchange(ex));
 }
