@@ -44,8 +44,8 @@ describe('@octokit/rest against the GitHub simulator', () => {
   });
   afterEach(async () => {
     // Whatever a test did, every exchange must be one the description allows.
-    expect(checkExchanges(sim.requests)).toEqual([]);
     await sim.close();
+    expect(checkExchanges(sim.requests)).toEqual([]);
   });
 
   test('repository Actions secret: public key, create (201), update (204), read', async () => {
@@ -138,8 +138,8 @@ describe("GitHub's error answers, through Octokit's RequestError and our wording
     sim = await startSim();
   });
   afterEach(async () => {
-    expect(checkExchanges(sim.requests)).toEqual([]);
     await sim.close();
+    expect(checkExchanges(sim.requests)).toEqual([]);
   });
 
   const failure = (p: Promise<unknown>) =>
@@ -361,6 +361,31 @@ describe('the checker itself', () => {
         status: 200,
         response: { keyid: '1', key: 'k' }
       })
-    ).toEqual([expect.stringContaining("response 200 must have required property 'key_id'")]);
+    ).toEqual([
+      expect.stringContaining("response 200 must have required property 'key_id'"),
+      expect.stringContaining(
+        'response 200 must NOT have additional properties {"additionalProperty":"keyid"}'
+      )
+    ]);
+    // An optional field renamed: only the closed schema can see it.
+    expect(
+      checkExchange({
+        method: 'GET',
+        path: '/orgs/octo/actions/secrets/API_TOKEN',
+        status: 200,
+        response: {
+          name: 'API_TOKEN',
+          created_at: '2026-01-01T00:00:00Z',
+          updated_at: '2026-01-01T00:00:00Z',
+          visibility: 'selected',
+          selected_repositories_urls:
+            'https://api.github.com/orgs/octo/actions/secrets/API_TOKEN/repositories'
+        }
+      })
+    ).toEqual([
+      expect.stringContaining(
+        'must NOT have additional properties {"additionalProperty":"selected_repositories_urls"}'
+      )
+    ]);
   });
 });

@@ -81,6 +81,7 @@ export const linode = linodeApi as unknown as {
   }>;
   getPersonalAccessToken(id: number): Promise<LinodeTokenModel>;
   deletePersonalAccessToken(id: number): Promise<unknown>;
+  getProfile(): Promise<{ username: string }>;
 };
 
 /**
@@ -149,6 +150,19 @@ export const databricksShapes = {
     required: ['token_infos'],
     additionalProperties: false
   } satisfies ObjectSchema<keyof settings.ListPublicTokensResponse>,
+  /** Request bodies, their keys tied to the SDK's request types (it ships no run-time schema). */
+  createRequest: {
+    type: 'object',
+    properties: { comment: { type: 'string' }, lifetime_seconds: { type: 'integer', minimum: 1 } },
+    required: [],
+    additionalProperties: false
+  } satisfies ObjectSchema<keyof settings.CreateTokenRequest>,
+  revokeRequest: {
+    type: 'object',
+    properties: { token_id: { type: 'string', minLength: 1 } },
+    required: ['token_id'],
+    additionalProperties: false
+  } satisfies ObjectSchema<keyof settings.RevokeTokenRequest>,
   /** Error body; error_code a string, or the number 403 for an invalid access token (API-FACTS §0.7). */
   error: {
     type: 'object',
