@@ -1,5 +1,11 @@
 import * as linodeValidation from '@linode/validation';
-import { CreateAuthTokenRequestBody$outboundSchema } from '@vercel/sdk/models/createauthtokenop.js';
+import {
+  CreateAuthTokenRequestBody$outboundSchema,
+  CreateAuthTokenResponseBody$inboundSchema
+} from '@vercel/sdk/models/createauthtokenop.js';
+import { DeleteAuthTokenResponseBody$inboundSchema } from '@vercel/sdk/models/deleteauthtokenop.js';
+import { GetAuthTokenResponseBody$inboundSchema } from '@vercel/sdk/models/getauthtokenop.js';
+import { ListAuthTokensResponseBody$inboundSchema } from '@vercel/sdk/models/listauthtokensop.js';
 import type { ProviderName } from '../src/providers/index.js';
 import {
   startDatabricksSim,
@@ -14,8 +20,10 @@ import {
   databricksSdk,
   databricksShapes,
   linode,
+  linodeShapes,
   shapeProblems,
   useLinodeSdk,
+  vercelModelProblems,
   vercelSdk
 } from './helpers/contracts-providers.js';
 import { PROVIDERS, startProviderSim } from './helpers/providers.js';
@@ -203,9 +211,24 @@ const bodyChecks: Record<string, (body: unknown) => Promise<void>> = {
   }
 };
 
+/** Problems of each answer the action received, against the SDK's response model of its endpoint. */
+const answerChecks: Record<string, (body: unknown) => string[]> = {
+  'GET /v5/user/tokens/current': (b) => vercelModelProblems(GetAuthTokenResponseBody$inboundSchema, b),
+  'GET /v6/user/tokens': (b) => vercelModelProblems(ListAuthTokensResponseBody$inboundSchema, b),
+  'POST /v3/user/tokens': (b) => vercelModelProblems(CreateAuthTokenResponseBody$inboundSchema, b),
+  'DELETE /v3/user/tokens/{id}': (b) => vercelModelProblems(DeleteAuthTokenResponseBody$inboundSchema, b),
+  'GET /api/2.0/token/list': (b) => shapeProblems(databricksShapes.list, b),
+  'POST /api/2.0/token/create': (b) => shapeProblems(databricksShapes.create, b),
+  'POST /api/2.0/token/delete': (b) => shapeProblems({ type: 'object', maxProperties: 0 }, b),
+  'GET /v4/profile': (b) => shapeProblems(linodeShapes.profile, b),
+  'GET /v4/profile/tokens': (b) => shapeProblems(linodeShapes.page, b),
+  'POST /v4/profile/tokens': (b) => shapeProblems(linodeShapes.token, b),
+  'DELETE /v4/profile/tokens/{id}': (b) => shapeProblems(linodeShapes.deleted, b)
+};
+
 describe("the action's provider requests are the official SDK's", () => {
   test.each(PROVIDERS)(
-    '%s: every endpoint the action calls, the SDK calls with the same method; every body as its request model has it',
+    '%s: every endpoint the action calls, the SDK calls with the same method; bodies and answers as its models have them',
     async (name) => {
       const sim = await startProviderSim(name);
       const world = await startWorld(name);
@@ -231,6 +254,14 @@ describe("the action's provider requests are the official SDK's", () => {
           });
           await check?.(r.body);
         }
+        // And every answer it got is one the SDK's models describe.
+        expect(
+          sent.map((r) => ({
+            endpoint: endpointOf(r),
+            status: r.status,
+            problems: answerChecks[endpointOf(r)]?.(r.response) ?? ['no model for this endpoint']
+          }))
+        ).toEqual(sent.map((r) => ({ endpoint: endpointOf(r), status: r.status, problems: [] })));
       } finally {
         await Promise.all([sim.close(), world.close()]);
       }

@@ -48,9 +48,29 @@ export class LinodeSim extends ProviderSimBase<LinodeToken, LinodeIssueOptions> 
 
   constructor(opts: SimOptions = {}) {
     super(opts);
+    // Every field of the Profile model (@linode/api-v4 profile/types.ts), as a new account has them.
     this.route('GET', '/v4/profile', () => ({
       status: 200,
-      body: { ...this.profile, timezone: 'UTC', two_factor_auth: false, authorized_keys: null }
+      body: {
+        ...this.profile,
+        authentication_type: 'password',
+        authorized_keys: null,
+        email_notifications: true,
+        ip_whitelist_enabled: false,
+        lish_auth_method: 'password_keys',
+        referrals: {
+          code: 'sim0referral',
+          completed: 0,
+          credit: 0,
+          pending: 0,
+          total: 0,
+          url: 'https://www.linode.com/?r=sim0referral'
+        },
+        timezone: 'UTC',
+        two_factor_auth: false,
+        user_type: 'default',
+        verified_phone_number: null
+      }
     }));
     this.route('POST', '/v4/profile/tokens', (req, _p, caller) => {
       this.need(caller, 'read_write');

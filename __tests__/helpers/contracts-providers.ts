@@ -12,6 +12,10 @@ import { startCountingDefaultToZeroValue } from '@vercel/sdk/types/defaultToZero
 import { startCountingUnrecognized } from '@vercel/sdk/types/unrecognized.js';
 import { Ajv } from 'ajv';
 import type { DatabricksSim, LinodeSim, VercelSim } from '../../sim/index.js';
+import type {
+  Profile as LinodeProfile,
+  Token as LinodeToken
+} from '../../node_modules/@linode/api-v4/lib/profile/types.js';
 
 export function vercelSdk(sim: VercelSim, token: string): Vercel {
   return new Vercel({ bearerToken: token, serverURL: sim.url });
@@ -55,33 +59,22 @@ export function databricksSdk(sim: DatabricksSim, token: string): WorkspaceClien
   );
 }
 
-// @linode/api-v4's declarations re-export without file extensions, which NodeNext cannot follow:
-// the few functions used here, typed as its docs give them.
-export interface LinodeTokenModel {
-  id: number;
-  label: string;
-  scopes: string;
-  created: string;
-  expiry: string | null;
-  token?: string;
-}
+// @linode/api-v4's index declarations re-export without file extensions, which NodeNext cannot
+// follow; its model files themselves can be read, by path. Only the functions used here are typed
+// by hand.
 export const linode = linodeApi as unknown as {
   baseRequest: typeof import('axios').default;
   setToken(token: string): number;
-  createPersonalAccessToken(data: {
-    label: string;
-    expiry?: string;
-    scopes?: string;
-  }): Promise<LinodeTokenModel>;
+  createPersonalAccessToken(data: { label: string; expiry?: string; scopes?: string }): Promise<LinodeToken>;
   getPersonalAccessTokens(params?: { page?: number; page_size?: number }): Promise<{
-    data: LinodeTokenModel[];
+    data: LinodeToken[];
     page: number;
     pages: number;
     results: number;
   }>;
-  getPersonalAccessToken(id: number): Promise<LinodeTokenModel>;
+  getPersonalAccessToken(id: number): Promise<LinodeToken>;
   deletePersonalAccessToken(id: number): Promise<unknown>;
-  getProfile(): Promise<{ username: string }>;
+  getProfile(): Promise<LinodeProfile>;
 };
 
 /**
@@ -186,14 +179,66 @@ const linodeToken = {
     scopes: { type: 'string' },
     created: { type: 'string', pattern: LINODE_DATE },
     expiry: { anyOf: [{ type: 'string', pattern: LINODE_DATE }, { type: 'null' }] },
-    token: { type: 'string' }
-  } satisfies Record<keyof Required<LinodeTokenModel>, object>,
+    token: { type: 'string' },
+    // In the model for OAuth apps' tokens, which share it; a personal access token has neither.
+    thumbnail_url: { type: ['string', 'null'] },
+    website: { type: 'string' }
+  } satisfies Record<keyof Required<LinodeToken>, object>,
   required: ['id', 'label', 'scopes', 'created', 'expiry', 'token'],
   additionalProperties: false
 };
 
 export const linodeShapes = {
   token: linodeToken,
+  /** `Profile`: every field, as GET /v4/profile answers for the acting user. */
+  profile: {
+    type: 'object',
+    properties: {
+      authentication_type: { enum: ['github', 'google', 'password'] },
+      authorized_keys: { anyOf: [{ type: 'null' }, { type: 'array', items: { type: 'string' } }] },
+      email: { type: 'string' },
+      email_notifications: { type: 'boolean' },
+      ip_whitelist_enabled: { type: 'boolean' },
+      lish_auth_method: { enum: ['disabled', 'keys_only', 'password_keys'] },
+      referrals: {
+        type: 'object',
+        properties: {
+          code: { type: 'string' },
+          completed: { type: 'integer' },
+          credit: { type: 'number' },
+          pending: { type: 'integer' },
+          total: { type: 'integer' },
+          url: { type: 'string' }
+        } satisfies Record<keyof LinodeProfile['referrals'], object>,
+        required: ['code', 'completed', 'credit', 'pending', 'total', 'url'],
+        additionalProperties: false
+      },
+      restricted: { type: 'boolean' },
+      timezone: { type: 'string' },
+      two_factor_auth: { type: 'boolean' },
+      uid: { type: 'integer' },
+      user_type: { enum: ['child', 'default', 'delegate', 'parent', 'proxy'] },
+      username: { type: 'string' },
+      verified_phone_number: { type: ['string', 'null'] }
+    } satisfies Record<keyof LinodeProfile, object>,
+    required: [
+      'authentication_type',
+      'authorized_keys',
+      'email',
+      'email_notifications',
+      'ip_whitelist_enabled',
+      'lish_auth_method',
+      'referrals',
+      'restricted',
+      'timezone',
+      'two_factor_auth',
+      'uid',
+      'user_type',
+      'username',
+      'verified_phone_number'
+    ],
+    additionalProperties: false
+  },
   /** `ResourcePage<Token>` */
   page: {
     type: 'object',
