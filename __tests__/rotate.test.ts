@@ -8,6 +8,11 @@ const VERIFY: Record<ProviderName, { method: string; path: string; skip: number 
   databricks: { method: 'GET', path: '/api/2.0/token/list', skip: 1 },
   linode: { method: 'GET', path: '/v4/profile', skip: 0 }
 };
+const CREATE: Record<ProviderName, { method: string; path: string }> = {
+  vercel: { method: 'POST', path: '/v3/user/tokens' },
+  databricks: { method: 'POST', path: '/api/2.0/token/create' },
+  linode: { method: 'POST', path: '/v4/profile/tokens' }
+};
 const REVOKE: Record<ProviderName, { method: string; path: RegExp }> = {
   vercel: { method: 'DELETE', path: /^\/v3\/user\/tokens\// },
   databricks: { method: 'POST', path: /^\/api\/2\.0\/token\/delete$/ },
@@ -142,6 +147,23 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
     expect(world.state()?.tokenId).toBe(first.token?.id);
     expect(world.sim.isLive(first.token?.id ?? '')).toBe(true);
     expect(report.leftAs).toMatch(/failed verification; it was revoked/);
+  });
+
+  test('create answers 2xx but unreadably: the token it minted is found by name and revoked', async () => {
+    const first = await world.run();
+    const before = secretValue();
+    // An answer without the new token's value (or ID): a token exists that nobody can hold.
+    world.sim.fault({ ...CREATE[name], rewrite: () => ({}) });
+    const report = await world.run();
+    expect(report.outcome).toBe('failed');
+    expect(report.errors[0]).toMatch(/creating a token: unexpected response/);
+    const minted = world.sim.tokens().at(-1);
+    expect(minted?.id).not.toBe(first.token?.id);
+    expect(world.sim.isLive(minted?.id ?? '')).toBe(false);
+    expect(report.leftAs).toMatch(/created by the lost request were found and revoked/);
+    expect(secretValue()).toBe(before);
+    expect(world.state()?.tokenId).toBe(first.token?.id);
+    expect(world.sim.isLive(first.token?.id ?? '')).toBe(true);
   });
 
   test('no target can be written: the new token is revoked, nothing else changes', async () => {

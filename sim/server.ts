@@ -36,6 +36,8 @@ export interface Fault {
   drop?: boolean;
   /** Handle the request for real (state changes happen), then replace the response by status/drop. */
   afterHandling?: boolean;
+  /** Handle the request for real, then answer this function of its JSON body: a drifted answer. */
+  rewrite?: (body: unknown) => unknown;
 }
 
 export interface LoggedRequest {
@@ -314,6 +316,7 @@ export abstract class SimServer<A = unknown> {
       if (refusal) out = refusal;
       else if (replaces && !fault.afterHandling) out = { status: 0 };
       else out = await this.dispatch(request, body, rate);
+      if (fault?.rewrite) out = { ...out, body: fault.rewrite(out.body) };
       if (fault && replaces) {
         if (fault.drop) {
           res.destroy();

@@ -8,6 +8,10 @@ import { WorkspaceClient, type settings } from '@databricks/sdk-experimental';
 import * as linodeApi from '@linode/api-v4';
 import { isDeepStrictEqual } from 'node:util';
 import { Vercel } from '@vercel/sdk';
+import { CreateAuthTokenResponseBody$inboundSchema } from '@vercel/sdk/models/createauthtokenop.js';
+import { DeleteAuthTokenResponseBody$inboundSchema } from '@vercel/sdk/models/deleteauthtokenop.js';
+import { GetAuthTokenResponseBody$inboundSchema } from '@vercel/sdk/models/getauthtokenop.js';
+import { ListAuthTokensResponseBody$inboundSchema } from '@vercel/sdk/models/listauthtokensop.js';
 import { startCountingDefaultToZeroValue } from '@vercel/sdk/types/defaultToZeroValue.js';
 import { startCountingUnrecognized } from '@vercel/sdk/types/unrecognized.js';
 import { Ajv } from 'ajv';
@@ -130,7 +134,11 @@ const publicTokenInfo = {
   additionalProperties: false
 };
 
+/** The answer to a delete, on Databricks and Linode. */
+const EMPTY_OBJECT = { type: 'object', maxProperties: 0 };
+
 export const databricksShapes = {
+  deleted: EMPTY_OBJECT,
   create: {
     type: 'object',
     properties: { token_value: { type: 'string' }, token_info: publicTokenInfo },
@@ -251,7 +259,7 @@ export const linodeShapes = {
     required: ['data', 'page', 'pages', 'results'],
     additionalProperties: false
   },
-  deleted: { type: 'object', maxProperties: 0 },
+  deleted: EMPTY_OBJECT,
   /** `{errors: APIError[]}`, APIError = {reason, field?} */
   error: {
     type: 'object',
@@ -301,3 +309,28 @@ export const vercelErrorShape = {
   required: ['error'],
   additionalProperties: false
 };
+
+/** A request as an endpoint: method and path, a token ID in the path as `{id}`. */
+export const endpointOf = (r: { method: string; pathname: string }) =>
+  `${r.method} ${r.pathname.replace(/\/tokens\/(?!current$)[^/]+$/, '/tokens/{id}')}`;
+
+/** Per endpoint, the problems of a 2xx answer against the SDK's response model. */
+const answerChecks: Record<string, (body: unknown) => string[]> = {
+  'GET /v5/user/tokens/current': (b) => vercelModelProblems(GetAuthTokenResponseBody$inboundSchema, b),
+  'GET /v6/user/tokens': (b) => vercelModelProblems(ListAuthTokensResponseBody$inboundSchema, b),
+  'POST /v3/user/tokens': (b) => vercelModelProblems(CreateAuthTokenResponseBody$inboundSchema, b),
+  'DELETE /v3/user/tokens/{id}': (b) => vercelModelProblems(DeleteAuthTokenResponseBody$inboundSchema, b),
+  'GET /api/2.0/token/list': (b) => shapeProblems(databricksShapes.list, b),
+  'POST /api/2.0/token/create': (b) => shapeProblems(databricksShapes.create, b),
+  'POST /api/2.0/token/delete': (b) => shapeProblems(databricksShapes.deleted, b),
+  'GET /v4/profile': (b) => shapeProblems(linodeShapes.profile, b),
+  'GET /v4/profile/tokens': (b) => shapeProblems(linodeShapes.page, b),
+  'POST /v4/profile/tokens': (b) => shapeProblems(linodeShapes.token, b),
+  'DELETE /v4/profile/tokens/{id}': (b) => shapeProblems(linodeShapes.deleted, b)
+};
+
+/** Problems of one logged answer against the SDK's model of its endpoint. */
+export function answerProblems(r: { method: string; pathname: string; response?: unknown }): string[] {
+  const check = answerChecks[endpointOf(r)];
+  return check ? check(r.response) : [`${endpointOf(r)}: no model for this endpoint`];
+}

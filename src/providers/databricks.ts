@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { seeDocs } from '../docs.js';
 import { HttpError } from '../http.js';
-import { ProviderError, providerError, revokeWith, unexpected, type ErrorWording } from './errors.js';
+import {
+  ProviderError,
+  providerError,
+  revokeWith,
+  unexpected,
+  unreadableCreate,
+  type ErrorWording
+} from './errors.js';
 import type { Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
 
 // Bodies per the Databricks Tokens API (API-FACTS §2). Times are epoch ms; expiry -1 = none.
@@ -94,7 +101,7 @@ function createDatabricks({ http, actingToken }: ProviderConfig): Provider {
         });
         const { token_value: value, token_info: info } = res.body ?? {};
         if (typeof value !== 'string' || typeof info?.token_id !== 'string')
-          throw unexpected(LABEL, 'creating a token', 'no token_value or token_info.token_id');
+          throw unreadableCreate(LABEL, 'no token_value or token_info.token_id');
         return { ...toToken(info), value };
       } catch (err) {
         if (errorCode(err) === 'QUOTA_EXCEEDED') {

@@ -66,6 +66,14 @@ export function unexpected(label: string, action: string, detail: string): Provi
   return new ProviderError(`${label}: ${action}: unexpected response (${detail}).`, 'rejected');
 }
 
+/**
+ * A create answered with success but without what we need: the token was minted all the same,
+ * so the error is ambiguous and the rotation looks for it by name to revoke it.
+ */
+export function unreadableCreate(label: string, detail: string): ProviderError {
+  return new ProviderError(`${label}: creating a token: unexpected response (${detail}).`, 'rejected', true);
+}
+
 /** Every provider's revoke: the request, with 404 meaning the token is already gone. */
 export async function revokeWith(
   http: HttpClient,

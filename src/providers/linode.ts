@@ -1,6 +1,13 @@
 import { HttpError } from '../http.js';
 import { seeDocs } from '../docs.js';
-import { ProviderError, providerError, revokeWith, unexpected, type ErrorWording } from './errors.js';
+import {
+  ProviderError,
+  providerError,
+  revokeWith,
+  unexpected,
+  unreadableCreate,
+  type ErrorWording
+} from './errors.js';
 import type { Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
 
 // Bodies per the Linode API v4 (API-FACTS §3). Dates are UTC `YYYY-MM-DDTHH:MM:SS`, no `Z`.
@@ -110,7 +117,7 @@ function createLinode({ http, actingToken }: ProviderConfig): Provider {
       try {
         const res = await http.send<LinodeToken>({ method: 'POST', path: '/v4/profile/tokens', body });
         if (typeof res.body?.id !== 'number' || typeof res.body.token !== 'string')
-          throw unexpected(LABEL, 'creating a token', 'no id or token');
+          throw unreadableCreate(LABEL, 'no id or token');
         return { ...toToken(res.body), value: res.body.token };
       } catch (err) {
         const reasons =

@@ -1,6 +1,13 @@
 import { seeDocs } from '../docs.js';
 import { HttpError } from '../http.js';
-import { ProviderError, providerError, revokeWith, unexpected, type ErrorWording } from './errors.js';
+import {
+  ProviderError,
+  providerError,
+  revokeWith,
+  unexpected,
+  unreadableCreate,
+  type ErrorWording
+} from './errors.js';
 import type { NewToken, Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
 
 // Bodies per the Vercel REST API (API-FACTS §1). Timestamps are epoch milliseconds.
@@ -107,7 +114,7 @@ function createVercel({ http }: ProviderConfig): Provider {
         const res = await http.send<CreateTokenResponse>({ method: 'POST', path: '/v3/user/tokens', body });
         const { token, bearerToken } = res.body ?? {};
         if (!token || typeof token.id !== 'string' || typeof bearerToken !== 'string')
-          throw unexpected(LABEL, 'creating a token', 'no token.id or bearerToken');
+          throw unreadableCreate(LABEL, 'no token.id or bearerToken');
         return { ...toToken(token), value: bearerToken } satisfies NewToken;
       } catch (err) {
         if (err instanceof HttpError && err.status === 403 && ONLY_USER_TOKENS.test(err.bodyText)) {
