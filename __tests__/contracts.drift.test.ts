@@ -63,7 +63,12 @@ describe('a renamed field in an answer fails the contract checks', () => {
       // The answers the fault left alone still pass.
       for (const r of world.sim.requests.filter((x) => !x.faulted && x.status < 300))
         expect(answerProblems(r)).toEqual([]);
-      console.log(provider, report.outcome, report.errors, world.sim.liveTokens().map(t=>t.name), world.github.secretValue(REPO, SECRET) === world.acting.value);
+      // Whatever the action made of it, nothing is lost: the secret, if written, holds a live token,
+      // and a failed run leaves no token of this rotation live.
+      const held = world.github.secretValue(REPO, SECRET);
+      expect(held === undefined || world.sim.isLive(held)).toBe(true);
+      if (report.outcome !== 'rotated')
+        expect(world.sim.liveTokens().map((t) => t.id)).toEqual([world.acting.id]);
     } finally {
       await world.close();
     }
@@ -77,12 +82,18 @@ describe('a renamed field in an answer fails the contract checks', () => {
         path: `/repos/${REPO}/actions/secrets/public-key`,
         rewrite: renamed('key_id', 'keyid')
       });
-      await world.run();
+      const report = await world.run();
       expect(checkExchanges(world.github.requests)).toEqual([
         expect.stringContaining("response 200 must have required property 'key_id'"),
-        expect.stringContaining('must NOT have additional properties {"additionalProperty":"keyid"}')
+        expect.stringContaining('must NOT have additional properties {"additionalProperty":"keyid"}'),
+        // What the action then sent is caught too; GitHub refused it (422) and nothing was lost.
+        expect.stringContaining(
+          "PUT /repos/octo/app/actions/secrets/API_TOKEN → 422: request body must have required property 'key_id'"
+        )
       ]);
-      void SECRET;
+      expect(report.outcome).toBe('failed');
+      expect(world.github.secretValue(REPO, SECRET)).toBeUndefined();
+      expect(world.sim.liveTokens().map((t) => t.id)).toEqual([world.acting.id]);
     } finally {
       await world.close();
     }
