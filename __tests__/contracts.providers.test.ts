@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as linodeValidation from '@linode/validation';
 import { CreateAuthTokenRequestBody$outboundSchema } from '@vercel/sdk/models/createauthtokenop.js';
 import type { ProviderName } from '../src/providers/index.js';
@@ -242,4 +243,32 @@ describe("the action's provider requests are the official SDK's", () => {
       }
     }
   );
+});
+
+describe('the official clients stay out of the action', () => {
+  const OFFICIAL = [
+    '@vercel/sdk',
+    '@databricks/sdk-experimental',
+    '@linode/api-v4',
+    '@linode/validation',
+    '@octokit/rest',
+    '@octokit/openapi',
+    'ajv',
+    'ajv-formats'
+  ];
+  test('dev dependencies only, and in neither bundle (ncc lists every bundled package in licenses.txt)', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(OFFICIAL.filter((name) => name in pkg.dependencies)).toEqual([]);
+    expect(OFFICIAL.filter((name) => name !== '@octokit/openapi' && !(name in pkg.devDependencies))).toEqual(
+      []
+    );
+    for (const licenses of ['../dist/licenses.txt', '../dist/cli/licenses.txt']) {
+      const lines = new Set(readFileSync(new URL(licenses, import.meta.url), 'utf8').split('\n'));
+      expect(lines.has('@actions/github')).toBe(true);
+      expect(OFFICIAL.filter((name) => lines.has(name))).toEqual([]);
+    }
+  });
 });
