@@ -133,6 +133,20 @@ describe('SimServer base (through the Linode simulator)', () => {
     expect(sim.isLive(other.id)).toBe(false);
   });
 
+  it('rewrite: the request takes effect, the client (and the log) get the rewritten answer, once', async () => {
+    sim.fault({
+      method: 'POST',
+      path: '/v4/profile/tokens',
+      rewrite: (b) => ({ ...(b as object), id: 'x' })
+    });
+    const drifted = await call(sim.url, 'POST', '/v4/profile/tokens', token, { label: 'drift' });
+    expect(drifted).toMatchObject({ status: 200, body: { id: 'x', label: 'drift' } });
+    expect(sim.requests[0]).toMatchObject({ faulted: true, response: { id: 'x' } });
+    expect(sim.liveTokens().map((t) => t.name)).toEqual(['seed', 'drift']);
+    const next = await call(sim.url, 'POST', '/v4/profile/tokens', token, { label: 'plain' });
+    expect(next.body).toMatchObject({ id: expect.any(Number) });
+  });
+
   it('latencyMs delays every response', async () => {
     sim.latencyMs = 100;
     const t0 = performance.now();
