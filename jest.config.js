@@ -5,5 +5,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  // A test that fails before its clean-up must not leave a simulator keeping jest from exiting.
+  setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/close-sims.ts'],
   testTimeout: 30000
 };

@@ -127,6 +127,17 @@ interface Route<A> {
 
 type Body = { ok: true; value: unknown } | { ok: false };
 
+/** Every simulator listening in this process. */
+const listening = new Set<SimServer>();
+
+/**
+ * Close every simulator still listening: the tests' safety net (jest.setup.ts), so a test that
+ * failed before its own clean-up cannot keep the process, and so CI, from ending.
+ */
+export async function closeAllSims(): Promise<void> {
+  await Promise.all([...listening].map((s) => s.close()));
+}
+
 export abstract class SimServer<A = unknown> {
   readonly requests: LoggedRequest[] = [];
   latencyMs = 0;
@@ -204,6 +215,7 @@ export abstract class SimServer<A = unknown> {
       this.server.listen(port, '127.0.0.1', () => resolve());
     });
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    listening.add(this);
     return this;
   }
 
@@ -220,6 +232,7 @@ export abstract class SimServer<A = unknown> {
   }
 
   async close(): Promise<void> {
+    listening.delete(this);
     this.closing.abort();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();

@@ -118,7 +118,10 @@ export interface Scene {
 export async function startScene(provider: ProviderName): Promise<Scene> {
   const world = await startWorld(provider);
   const first = await world.run({ tokenName: TOKEN_NAME });
-  if (first.outcome !== 'rotated') throw new Error(`set-up rotation failed: ${first.errors.join('; ')}`);
+  if (first.outcome !== 'rotated') {
+    await world.close();
+    throw new Error(`set-up rotation failed: ${first.errors.join('; ')}`);
+  }
   const scene: Scene = {
     provider,
     world,
