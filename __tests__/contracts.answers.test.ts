@@ -225,6 +225,13 @@ describe('Databricks answers: the SDK models and ApiError parser take them, our 
     const err = parseErrorFromResponse(res.status, res.statusText, body);
     expect(err).toMatchObject({ statusCode: 429, errorCode: 'REQUEST_LIMIT_EXCEEDED' });
     expect(err.isRetryable()).toBe(true);
+    const ours = clientFor('databricks', sim, admin);
+    await expect(ours.provider.list()).rejects.toThrow(
+      /^Databricks: listing tokens failed with HTTP 429 \(.+\)\. The provider is rate limiting; try again later\.$/
+    );
+    // It waited as told before giving up: Retry-After, in milliseconds, once per retry.
+    expect(ours.sleeps.length).toBeGreaterThan(0);
+    expect(ours.sleeps.every((ms) => ms >= 1000)).toBe(true);
   });
 });
 
@@ -321,5 +328,10 @@ describe('Linode answers: the api-v4 models take them, our client words them', (
     expect(err.response.status).toBe(429);
     expect(Number(err.response.headers['retry-after'])).toBeGreaterThan(0);
     expect(shapeProblems(linodeShapes.error, err.response.data)).toEqual([]);
+    const ours = clientFor('linode', sim, admin);
+    await expect(ours.provider.list()).rejects.toThrow(
+      /^Linode: listing tokens failed with HTTP 429 \(.+\)\. The provider is rate limiting; try again later\.$/
+    );
+    expect(ours.sleeps.length).toBeGreaterThan(0);
   });
 });
