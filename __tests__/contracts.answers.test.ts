@@ -189,6 +189,32 @@ describe('Databricks answers: the SDK models and ApiError parser take them, our 
     );
   });
 
+  test('403 as an HTML page, as older deployments answer an invalid token (§0.7)', async () => {
+    sim.htmlAuthFailures = true;
+    const res = await fetch(`${sim.url}/api/2.0/token/list`, {
+      headers: { authorization: 'Bearer dapi-dead' }
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    const body = await res.text();
+    expect(body).toContain('<h2>HTTP ERROR 403</h2>');
+    // The SDK's parser takes the reason out of the page's <pre>.
+    expect(parseErrorFromResponse(res.status, res.statusText, body)).toMatchObject({
+      statusCode: 403,
+      message: 'Invalid access token'
+    });
+    // Ours reads it as a refused credential, not as a missing permission or an HTML dump.
+    await expect(clientFor('databricks', sim, 'dapi-dead').provider.list()).rejects.toThrow(
+      /^Databricks: listing tokens failed with HTTP 403 \(Invalid access token\.\)\. Check that provider-token holds a live Databricks personal access token/
+    );
+    const err = (await rejection(clientFor('databricks', sim, 'dapi-dead').provider.list())) as {
+      kind: string;
+      message: string;
+    };
+    expect(err.kind).toBe('auth');
+    expect(err.message).not.toContain('<');
+  });
+
   test('404 RESOURCE_DOES_NOT_EXIST on delete; our revoke calls it already gone', async () => {
     const err = await sdkError(databricksSdk(sim, admin).tokens.delete({ token_id: 'gone' }));
     expect(err).toMatchObject({ statusCode: 404, errorCode: 'RESOURCE_DOES_NOT_EXIST' });

@@ -1,7 +1,14 @@
 /** Databricks workspace simulator: the caller's own PATs (API-FACTS §0.6-0.8, §2.1, §2.3). */
 import { createHash, randomBytes } from 'node:crypto';
 import { ProviderSimBase, type IssueOptions, type SimToken } from './provider.js';
-import { SimError, type RateLimit, type RateState, type SimOptions, type SimResponse } from './server.js';
+import {
+  SimError,
+  type RateLimit,
+  type RateState,
+  type SimOptions,
+  type SimRequest,
+  type SimResponse
+} from './server.js';
 
 export interface DatabricksToken extends SimToken {
   scopes?: string[];
@@ -31,6 +38,23 @@ const CODES: Record<number, string> = {
   503: 'TEMPORARILY_UNAVAILABLE'
 };
 
+/** The error page of the Jetty server behind older workspaces, as clients have logged it. */
+function jettyErrorPage(status: number, path: string, reason: string): string {
+  return [
+    '<html>',
+    '<head>',
+    '<meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>',
+    `<title>Error ${status} ${reason}</title>`,
+    '</head>',
+    `<body><h2>HTTP ERROR ${status}</h2>`,
+    `<p>Problem accessing ${path}. Reason:`,
+    `<pre>    ${reason}</pre></p>`,
+    '</body>',
+    '</html>',
+    ''
+  ].join('\n');
+}
+
 export class DatabricksSim extends ProviderSimBase<DatabricksToken, DatabricksIssueOptions> {
   rateLimit: RateLimit = { limit: 6000, windowMs: 60_000, status: 429 };
   /** Workspace cap on new tokens' lifetime (`maxTokenLifetimeDays`, default 730 days). */
@@ -39,6 +63,8 @@ export class DatabricksSim extends ProviderSimBase<DatabricksToken, DatabricksIs
   quota = 600;
   /** Status of the QUOTA_EXCEEDED answer (undocumented; 400 assumed). */
   quotaStatus = 400;
+  /** Answer a refused bearer as older deployments do: Jetty's HTML error page (API-FACTS §0.7). */
+  htmlAuthFailures = false;
   readonly user = { id: '4242424242424242', userName: 'sim-user@example.com' };
 
   constructor(opts: SimOptions = {}) {
@@ -115,11 +141,18 @@ export class DatabricksSim extends ProviderSimBase<DatabricksToken, DatabricksIs
     );
   }
 
-  protected authFailure(): SimResponse {
+  protected authFailure(req: SimRequest): SimResponse {
+    const reason = 'Invalid access token.';
+    if (this.htmlAuthFailures)
+      return {
+        status: 403,
+        text: jettyErrorPage(403, req.pathname, reason),
+        headers: { 'content-type': 'text/html;charset=utf-8' }
+      };
     return {
       status: 403,
-      body: { error_code: 403, message: 'Invalid access token.' },
-      headers: { 'x-databricks-reason-phrase': 'Invalid access token.' }
+      body: { error_code: 403, message: reason },
+      headers: { 'x-databricks-reason-phrase': reason }
     };
   }
 

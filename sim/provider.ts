@@ -36,7 +36,7 @@ export abstract class ProviderSimBase<T extends SimToken, O extends IssueOptions
   /** Build a new token (id, value, service extras); the base stores it. */
   protected abstract mint(opts: O): T;
   /** The service's answer to a missing, unknown, revoked or expired bearer. */
-  protected abstract authFailure(): SimResponse;
+  protected abstract authFailure(req: SimRequest): SimResponse;
 
   issueToken(opts?: O): { id: string; value: string } {
     const t = this.create(opts ?? ({} as O));
@@ -82,7 +82,7 @@ export abstract class ProviderSimBase<T extends SimToken, O extends IssueOptions
 
   protected authenticate(req: SimRequest): T {
     const caller = req.bearer === undefined ? undefined : this.store.find((t) => t.value === req.bearer);
-    if (!caller || !this.live(caller)) throw new SimError(this.authFailure());
+    if (!caller || !this.live(caller)) throw new SimError(this.authFailure(req));
     return caller;
   }
 }

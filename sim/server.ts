@@ -75,6 +75,8 @@ export interface SimResponse {
   status: number;
   /** Serialised as JSON; omitted for undefined (and always for 204). */
   body?: unknown;
+  /** Sent as it is instead of a JSON body: a page some services answer with (give its content-type). */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -346,7 +348,7 @@ export abstract class SimServer<A = unknown> {
       };
       entry.status = out.status;
       if (out.body !== undefined) entry.response = out.body;
-      this.send(res, out.status, out.body, headers);
+      this.send(res, out.status, out.text ?? out.body, headers);
     } catch {
       // The server is closing (a pending delay was aborted): give up on this request.
       res.destroy();
@@ -385,9 +387,11 @@ export abstract class SimServer<A = unknown> {
     return this.error(400, 'Problems parsing JSON');
   }
 
+  /** A string `body` is a page sent as it is (its content-type among `headers`); anything else is JSON. */
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-    const text = status === 204 || body === undefined ? '' : JSON.stringify(body);
-    if (text) headers['content-type'] = 'application/json; charset=utf-8';
+    const json = typeof body !== 'string';
+    const text = status === 204 || body === undefined ? '' : json ? JSON.stringify(body) : body;
+    if (text && json) headers['content-type'] = 'application/json; charset=utf-8';
     res.writeHead(status, STATUS_CODES[status], {
       ...headers,
       'content-length': String(Buffer.byteLength(text))

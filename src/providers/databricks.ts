@@ -40,13 +40,26 @@ interface DatabricksErrorBody {
 
 const LABEL = 'Databricks';
 
+/**
+ * The service's message: `message` of the JSON body or, from older workspaces' HTML error page,
+ * the reason in its <pre> (where Databricks' SDK reads it too).
+ */
+function messageOf(body: unknown): string | undefined {
+  if (typeof body === 'string') return /<pre>([^<]*)<\/pre>/.exec(body)?.[1]?.trim() || undefined;
+  return (body as DatabricksErrorBody | undefined)?.message;
+}
+
 const wording: ErrorWording = {
   label: LABEL,
   docs: 'databricks',
-  messageOf: (body) => (body as DatabricksErrorBody | undefined)?.message,
-  isAuthFailure: (err) =>
-    err.status === 401 ||
-    (err.status === 403 && typeof (err.body as DatabricksErrorBody)?.error_code === 'number'),
+  messageOf,
+  isAuthFailure: (err) => {
+    if (err.status !== 403) return err.status === 401;
+    // An invalid token: the number 403 as error_code or, from older workspaces, an HTML page.
+    return typeof err.body === 'string'
+      ? /invalid access token/i.test(messageOf(err.body) ?? '')
+      : typeof (err.body as DatabricksErrorBody | undefined)?.error_code === 'number';
+  },
   authHint:
     'Check that provider-token holds a live Databricks personal access token for this workspace, and that its user may use tokens (workspace setting "Personal Access Tokens", CAN_USE).'
 };
