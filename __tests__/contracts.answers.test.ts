@@ -81,6 +81,23 @@ describe('Vercel answers: exact for @vercel/sdk models; errors parsed by it and 
     }
   });
 
+  test("string cursors (the spec's other pagination shape): exact for the model; our client pages through them", async () => {
+    sim.cursors = 'string';
+    for (let i = 0; i < 120; i++) sim.issueToken({ name: `t${i}` });
+    const tokens = await clientFor('vercel', sim, admin).provider.list();
+    expect(tokens).toHaveLength(121);
+    expect(new Set(tokens.map((t) => t.id)).size).toBe(121);
+    const lists = sim.requests.filter((r) => r.pathname === '/v6/user/tokens');
+    expect(lists.map((r) => r.path)).toEqual([
+      '/v6/user/tokens?limit=100',
+      expect.stringMatching(/^\/v6\/user\/tokens\?limit=100&until=[\w-]+$/)
+    ]);
+    for (const r of lists) {
+      expect(typeof (r.response as { pagination: { prev: unknown } }).pagination.prev).toBe('string');
+      expect(vercelModelProblems(ListAuthTokensResponseBody$inboundSchema, r.response)).toEqual([]);
+    }
+  });
+
   /** The SDK's error for a call, with its JSON body checked against Vercel's error shape. */
   async function sdkError(p: Promise<unknown>, status: number): Promise<{ code: string; message: string }> {
     const err = await rejection(p);

@@ -33,6 +33,8 @@ const CREATE_FIELDS = new Set(['name', 'expiresAt', 'projectId']);
 
 export class VercelSim extends ProviderSimBase<VercelToken, VercelIssueOptions> {
   rateLimit: RateLimit = { limit: 1000, windowMs: 60_000, status: 429 };
+  /** The list's `pagination.next/prev`: a creation time, or an opaque string (the spec allows both). */
+  cursors: 'number' | 'string' = 'number';
   readonly username = 'sim-user';
   private lastCreatedAt = 0;
 
@@ -163,8 +165,12 @@ export class VercelSim extends ProviderSimBase<VercelToken, VercelIssueOptions> 
     const limit = query.has('limit') ? Number(query.get('limit')) : 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100)
       throw this.error(400, 'Invalid request: `limit` should be an integer between 1 and 100.');
-    const until = query.has('until') ? Number(query.get('until')) : Infinity;
-    if (Number.isNaN(until)) throw this.error(400, 'Invalid request: `until` should be number.');
+    const until = query.has('until') ? this.fromCursor(query.get('until') ?? '') : Infinity;
+    if (Number.isNaN(until))
+      throw this.error(
+        400,
+        `Invalid request: \`until\` should be ${this.cursors === 'number' ? 'number' : 'a cursor'}.`
+      );
     const all = this.tokens()
       .filter((t) => !t.revoked && t.createdAt < until)
       .sort((a, b) => b.createdAt - a.createdAt);
@@ -177,11 +183,21 @@ export class VercelSim extends ProviderSimBase<VercelToken, VercelIssueOptions> 
         tokens: page.map((t) => this.view(t)),
         pagination: {
           count: page.length,
-          next: all.length > limit && last ? last.createdAt : null,
-          prev: first ? first.createdAt : null
+          next: all.length > limit && last ? this.toCursor(last.createdAt) : null,
+          prev: first ? this.toCursor(first.createdAt) : null
         }
       }
     };
+  }
+
+  private toCursor(createdAt: number): number | string {
+    return this.cursors === 'number' ? createdAt : Buffer.from(`until:${createdAt}`).toString('base64url');
+  }
+
+  private fromCursor(raw: string): number {
+    if (this.cursors === 'number') return Number(raw);
+    const m = /^until:(\d+)$/.exec(Buffer.from(raw, 'base64url').toString());
+    return m ? Number(m[1]) : NaN;
   }
 
   private view(t: VercelToken): VercelAuthToken {
