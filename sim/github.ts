@@ -398,7 +398,7 @@ export class GithubSim extends SimServer<Grant> {
       name,
       fullName,
       private: opts.private ?? true,
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.now()).toISOString(),
       secrets: this.secretStores(),
       environments: new Map(),
       variables: new Map()
@@ -676,6 +676,7 @@ export class GithubSim extends SimServer<Grant> {
     return env;
   }
 
+  /** addRepo adds each owner as an organisation, so every repository here is an organisation's. */
   private repoFacts(r: Repo): RepositoryFacts {
     const ownerId = this.orgs.get(r.owner.toLowerCase())?.id ?? 0;
     return { ...r, ownerId, ownerType: 'Organization' };

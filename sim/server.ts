@@ -133,7 +133,7 @@ type Body = { ok: true; value: unknown } | { ok: false };
 const listening = new Set<SimServer>();
 
 /**
- * Close every simulator still listening: the tests' safety net (jest.setup.ts), so a test that
+ * Close every simulator still listening: the tests' safety net (__tests__/helpers/close-sims.ts), so a test that
  * failed before its own clean-up cannot keep the process, and so CI, from ending.
  */
 export async function closeAllSims(): Promise<void> {
@@ -348,7 +348,7 @@ export abstract class SimServer<A = unknown> {
       };
       entry.status = out.status;
       if (out.body !== undefined) entry.response = out.body;
-      this.send(res, out.status, out.text ?? out.body, headers);
+      this.send(res, out, headers);
     } catch {
       // The server is closing (a pending delay was aborted): give up on this request.
       res.destroy();
@@ -387,11 +387,12 @@ export abstract class SimServer<A = unknown> {
     return this.error(400, 'Problems parsing JSON');
   }
 
-  /** A string `body` is a page sent as it is (its content-type among `headers`); anything else is JSON. */
-  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-    const json = typeof body !== 'string';
-    const text = status === 204 || body === undefined ? '' : json ? JSON.stringify(body) : body;
-    if (text && json) headers['content-type'] = 'application/json; charset=utf-8';
+  /** `text` goes out as it is (its content-type among `headers`); `body` as JSON. */
+  private send(res: ServerResponse, out: SimResponse, headers: Record<string, string>): void {
+    const { status, body } = out;
+    const json = status === 204 || body === undefined ? '' : JSON.stringify(body);
+    const text = out.text ?? json;
+    if (out.text === undefined && text) headers['content-type'] = 'application/json; charset=utf-8';
     res.writeHead(status, STATUS_CODES[status], {
       ...headers,
       'content-length': String(Buffer.byteLength(text))
