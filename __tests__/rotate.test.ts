@@ -1,5 +1,5 @@
 import type { ProviderName } from '../src/providers/index.js';
-import { PROVIDERS } from './helpers/providers.js';
+import { CREATE_REQUEST, PROVIDERS } from './helpers/providers.js';
 import { mutations, REPO, SECRET, startWorld, STATE_VARIABLE, type World } from './helpers/world.js';
 
 /** Where the new token's verify call goes, per provider (it is not the preflight call on Linode). */
@@ -7,11 +7,6 @@ const VERIFY: Record<ProviderName, { method: string; path: string; skip: number 
   vercel: { method: 'GET', path: '/v5/user/tokens/current', skip: 1 },
   databricks: { method: 'GET', path: '/api/2.0/token/list', skip: 1 },
   linode: { method: 'GET', path: '/v4/profile', skip: 0 }
-};
-const CREATE: Record<ProviderName, { method: string; path: string }> = {
-  vercel: { method: 'POST', path: '/v3/user/tokens' },
-  databricks: { method: 'POST', path: '/api/2.0/token/create' },
-  linode: { method: 'POST', path: '/v4/profile/tokens' }
 };
 const REVOKE: Record<ProviderName, { method: string; path: RegExp }> = {
   vercel: { method: 'DELETE', path: /^\/v3\/user\/tokens\// },
@@ -153,7 +148,7 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
     const first = await world.run();
     const before = secretValue();
     // An answer without the new token's value (or ID): a token exists that nobody can hold.
-    world.sim.fault({ ...CREATE[name], rewrite: () => ({}) });
+    world.sim.fault({ ...CREATE_REQUEST[name], rewrite: () => ({}) });
     const report = await world.run();
     expect(report.outcome).toBe('failed');
     expect(report.errors[0]).toMatch(/creating a token: unexpected response/);

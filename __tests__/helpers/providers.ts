@@ -5,6 +5,13 @@ import { startDatabricksSim, startLinodeSim, startVercelSim, type ProviderSim } 
 
 export const PROVIDERS: ProviderName[] = ['vercel', 'databricks', 'linode'];
 
+/** The request that mints a token, per provider. */
+export const CREATE_REQUEST: Record<ProviderName, { method: string; path: string }> = {
+  vercel: { method: 'POST', path: '/v3/user/tokens' },
+  databricks: { method: 'POST', path: '/api/2.0/token/create' },
+  linode: { method: 'POST', path: '/v4/profile/tokens' }
+};
+
 export function startProviderSim(name: ProviderName): Promise<ProviderSim> {
   return { vercel: startVercelSim, databricks: startDatabricksSim, linode: startLinodeSim }[name]();
 }
