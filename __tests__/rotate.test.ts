@@ -208,13 +208,7 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
 
   test('a concurrent run changing the state: this run records and revokes nothing', async () => {
     const first = await world.run();
-    const creating =
-      name === 'vercel'
-        ? '/v3/user/tokens'
-        : name === 'linode'
-          ? '/v4/profile/tokens'
-          : '/api/2.0/token/create';
-    world.sim.fault({ method: 'POST', path: creating, delayMs: 400 });
+    world.sim.fault({ ...CREATE_REQUEST[name], delayMs: 400 });
     const other = JSON.stringify({
       ...JSON.parse(world.github.variable(REPO, STATE_VARIABLE) ?? '{}'),
       rotated_at: 'other run'
