@@ -12,6 +12,7 @@ const state = (over: Partial<RotationState> = {}): RotationState => ({
   kept: [],
   revoke: [],
   incomplete: [],
+  named: {},
   ...over
 });
 

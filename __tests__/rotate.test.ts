@@ -74,8 +74,9 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
   test('previous-token-id "current" revokes the acting token, after everything else', async () => {
     const first = await world.run();
     const firstValue = secretValue() ?? '';
-    // Self-rotation: the recorded token acts, and an owed revocation is pending too.
-    const owed = world.sim.issueToken({ name: 'old' });
+    // Self-rotation: the recorded token acts, and an owed revocation (of an earlier token of this
+    // rotation) is pending too.
+    const owed = world.sim.issueToken({ name: `ci-token-rotator:${REPO}:${SECRET}` });
     world.github.setVariable(
       REPO,
       STATE_VARIABLE,
@@ -206,7 +207,7 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
     expect(world.sim.isLive(world.acting.id)).toBe(true);
   });
 
-  test('a concurrent run changing the state: this run records and revokes nothing', async () => {
+  test('the state changed by someone else while this run rotates: it undoes only its own token', async () => {
     const first = await world.run();
     world.sim.fault({ ...CREATE_REQUEST[name], delayMs: 400 });
     const other = JSON.stringify({
@@ -214,11 +215,17 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
       rotated_at: 'other run'
     });
     setTimeout(() => world.github.setVariable(REPO, STATE_VARIABLE, other), 150);
+    const held = secretValue();
     const report = await world.run();
     expect(report.outcome).toBe('failed');
     expect(report.errors[0]).toContain('concurrency: group');
     expect(world.github.variable(REPO, STATE_VARIABLE)).toBe(other);
-    expect(report.revocations).toEqual([]);
+    expect(secretValue()).toBe(held);
+    // Its own new token, which no target got, is revoked; nothing else is.
+    expect(report.revocations.map((r) => [r.id, r.outcome])).toEqual([
+      [report.revocations[0]?.id, 'revoked']
+    ]);
+    expect(report.revocations[0]?.id).not.toBe(first.token?.id);
     expect(world.sim.isLive(first.token?.id ?? '')).toBe(true);
     expect(world.sim.isLive(secretValue() ?? '')).toBe(true);
   });

@@ -3,6 +3,8 @@ import { sodiumReady } from './github/seal.js';
 import { gitHubSecrets } from './github/secrets.js';
 import { secretTargets } from './github/targets.js';
 import { gitHubVariableState } from './github/state-store.js';
+import { gitHubVariableLock } from './github/lock-store.js';
+import type { RotationLock } from './protocol/lock.js';
 import { createHttpClient, realSleep } from './http.js';
 import { parseInputs } from './inputs.js';
 import { providers } from './providers/index.js';
@@ -26,13 +28,31 @@ export interface RunIO {
   fail(message: string): void;
 }
 
+/** GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT, when both are well formed. */
+function runOf(env: RunIO['env']): RotationLock['run'] {
+  const id = env.GITHUB_RUN_ID?.trim() ?? '';
+  const attempt = Number(env.GITHUB_RUN_ATTEMPT?.trim() || '1');
+  return /^\d{1,20}$/.test(id) && Number.isInteger(attempt) && attempt > 0 ? { id, attempt } : undefined;
+}
+
+/**
+ * The longest one step may take: four attempts of request-timeout plus backoff, and GitHub's
+ * rate-limit waits. The lease covers three such steps, and a run starts no step it could not
+ * finish within the lease.
+ */
+export function lockTimes(requestTimeoutMs: number): { leaseMs: number; stepBudgetMs: number } {
+  const stepBudgetMs = 4 * requestTimeoutMs + 6 * 60_000;
+  return { leaseMs: 3 * stepBudgetMs, stepBudgetMs };
+}
+
 /** Inputs → real clients → rotate() → outputs, summary and failure. Never throws. */
 export async function execute(io: RunIO): Promise<RotationReport | undefined> {
   // Start libsodium's set-up now; it completes while the preflight waits on the network.
   const sodium = sodiumReady().catch(() => undefined);
   const redactor = new Redactor();
+  // A credential upper- or lower-cased (a secret-name, say) is still that credential.
   const mask = (value: string) => {
-    io.setSecret(value);
+    for (const variant of new Set([value, value.toUpperCase(), value.toLowerCase()])) io.setSecret(variant);
     redactor.add(value);
   };
   try {
@@ -65,7 +85,9 @@ export async function execute(io: RunIO): Promise<RotationReport | undefined> {
         now: () => new Date()
       });
       for (const [name, value] of Object.entries(checkOutputsOf(check))) io.setOutput(name, value);
-      await io.summary(renderCheckSummary(check, { providerLabel: spec.label, now: new Date() }));
+      await io.summary(
+        redactor.redact(renderCheckSummary(check, { providerLabel: spec.label, now: new Date() }))
+      );
       if (check.health === 'fail') io.fail(redactor.redact(check.message));
       else if (check.health === 'warn') io.warning(check.message);
       else io.info(check.message);
@@ -89,6 +111,11 @@ export async function execute(io: RunIO): Promise<RotationReport | undefined> {
         targets: secretTargets(inputs),
         state,
         stateLabel,
+        lock: {
+          port: gitHubVariableLock(octokit, inputs.currentRepository, `${inputs.stateVariable}_LOCK`),
+          run: runOf(io.env),
+          ...lockTimes(inputs.requestTimeoutMs)
+        },
         now: () => new Date(),
         sleep: realSleep,
         log: { info: io.info, warning: io.warning },
@@ -99,7 +126,7 @@ export async function execute(io: RunIO): Promise<RotationReport | undefined> {
 
     for (const [name, value] of Object.entries(outputsOf(report))) io.setOutput(name, value);
     if (inputs.outputToken && report.tokenValue) io.setOutput('token', report.tokenValue);
-    await io.summary(renderSummary(report, { providerLabel: spec.label, now: new Date() }));
+    await io.summary(redactor.redact(renderSummary(report, { providerLabel: spec.label, now: new Date() })));
     if (report.outcome === 'failed') io.fail(redactor.redact([...report.errors, report.leftAs].join('\n')));
     else io.info(report.leftAs);
     return report;

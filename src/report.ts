@@ -39,6 +39,7 @@ const TARGET_ICON: Record<TargetOutcome, string> = {
   created: '✅ created',
   updated: '✅ updated',
   failed: '❌ failed',
+  'maybe written': '❓ no definite answer: may hold the new or the previous token',
   'not written': '⏸️ not written',
   'would create': '📝 would create',
   'would update': '📝 would update',
@@ -109,10 +110,14 @@ export function renderSummary(report: RotationReport, context: SummaryContext): 
       .map((r) => `${cell(r.id)}: revocation failed; the state owes it and the next run revokes it`),
     ...(report.outcome === 'failed' &&
     report.token &&
-    report.targets.some((t) => t.outcome === 'created' || t.outcome === 'updated')
+    report.targets.some((t) => ['created', 'updated', 'maybe written'].includes(t.outcome))
       ? report.targets
-          .filter((t) => t.outcome === 'failed' || t.outcome === 'not written')
-          .map((t) => `${cell(t.label)}: still holds the previous token; the next run writes it`)
+          .filter((t) => ['failed', 'not written', 'maybe written'].includes(t.outcome))
+          .map((t) =>
+            t.outcome === 'maybe written'
+              ? `${cell(t.label)}: may hold the new or the previous token (both stay live); the next run writes it`
+              : `${cell(t.label)}: still holds the previous token; the next run writes it`
+          )
       : [])
   ];
   if (pending.length > 0) {

@@ -2,6 +2,8 @@ import { createGitHubClient } from '../../src/github/client.js';
 import { gitHubSecrets } from '../../src/github/secrets.js';
 import { secretTargets, type TargetSpec } from '../../src/github/targets.js';
 import { gitHubVariableState } from '../../src/github/state-store.js';
+import { gitHubVariableLock } from '../../src/github/lock-store.js';
+import { lockTimes } from '../../src/execute.js';
 import type { ProviderName } from '../../src/providers/index.js';
 import { rotate, type RotateDeps, type RotationPlanInputs, type RotationReport } from '../../src/rotate.js';
 import { parseState, type RotationState } from '../../src/state.js';
@@ -12,6 +14,7 @@ export const GITHUB_TOKEN = 'github_pat_test_0123456789';
 export const SECRET = 'API_TOKEN';
 export const STATE_VARIABLE = 'API_TOKEN_TOKEN_STATE';
 export const REPO = 'octo/app';
+export const LOCK_VARIABLE = `${STATE_VARIABLE}_LOCK`;
 
 /** GitHub and one provider simulator, seeded as a user would have them before the first run. */
 export interface World {
@@ -83,6 +86,7 @@ export async function startWorld(
           targets,
           state: gitHubVariableState(octokit, REPO, STATE_VARIABLE),
           stateLabel: `variable ${STATE_VARIABLE} in ${REPO}`,
+          lock: { port: gitHubVariableLock(octokit, REPO, LOCK_VARIABLE), ...lockTimes(2000) },
           now: () => new Date(),
           sleep: async () => undefined,
           log: { info: () => undefined, warning: () => undefined },

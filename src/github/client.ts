@@ -51,7 +51,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       baseUrl: options.baseUrl,
       request: { fetch },
       headers: { 'x-github-api-version': '2022-11-28' },
-      retry: { retryAfterBaseValue: unit },
+      // 409 is a definite answer (the variable exists: a lock held, or a state created meanwhile),
+      // never worth retrying; plugin-retry's own list leaves it out.
+      retry: { retryAfterBaseValue: unit, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
       throttle: {
         id: throttleId,
         retryAfterBaseValue: unit,

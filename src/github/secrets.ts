@@ -43,6 +43,19 @@ function splitRepository(repository: string): { owner: string; repo: string } {
 
 const PAGE = 100;
 
+/**
+ * A write that failed without a definite refusal (no answer, a timeout, a 5xx; Octokit reports a
+ * network failure as status 500) may have been stored all the same.
+ */
+export function mayHaveApplied(err: unknown): boolean {
+  const status = statusOf(err);
+  return status === undefined || status >= 500;
+}
+
+/** Whether a failed write() may have stored the value nonetheless. */
+export const maybeWritten = (err: unknown): boolean =>
+  (err as { maybeWritten?: boolean } | undefined)?.maybeWritten !== false;
+
 export function gitHubSecrets(octokit: GitHubClient): SecretsPort {
   // The three products share method names and shapes; each has its own keys and paths.
   const api = (type: SecretType) => octokit.rest[type];
@@ -196,7 +209,8 @@ export function gitHubSecrets(octokit: GitHubClient): SecretsPort {
         }
         return status === 201 ? 'created' : 'updated';
       } catch (err) {
-        throw gitHubError(`writing secret ${target.label}`, err, permissionFor(target));
+        const failure = gitHubError(`writing secret ${target.label}`, err, permissionFor(target));
+        throw Object.assign(failure, { maybeWritten: mayHaveApplied(err) });
       }
     }
   };

@@ -1,51 +1,38 @@
-import { ProviderError } from './providers/errors.js';
-import type { NewToken, ProviderToken } from './providers/index.js';
-import type { PreparedTarget } from './github/secrets.js';
-import type { Preflight, RotateDeps, RotationPlanInputs, RotationReport, TargetResult } from './rotate.js';
+import { ProviderError } from '../providers/errors.js';
+import type { NewToken, ProviderToken } from '../providers/index.js';
+import type { PreparedTarget } from '../github/secrets.js';
+import { describeIds, messageOf } from './wording.js';
+import type { Preflight, RotateDeps, RotationReport, TargetResult } from './types.js';
 
 // What the protocol does when a step fails or its answer is lost: undo, confirm, or clean up.
-
-export const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-export function describeIds(ids: string[]): string {
-  return ids.length === 0 ? 'no tokens' : ids.join(', ');
-}
 
 const NEW_TOKEN_GRACE_MS = 5 * 60_000;
 /** When to list tokens after a create timed out: at once, then twice more as it may land late. */
 const LOST_TOKEN_LOOKS_MS = [0, 2000, 5000];
 
 /**
- * The state could not record the new token: write the previous token (provider-token) back to
- * the targets that got the new one and revoke the new one, so state and secrets agree again.
+ * Self-rotation: provider-token is the previous token, so its value is known. Write it back to
+ * the targets given (those that hold or may hold the new token). Returns the labels that could
+ * not be confirmed put back: they may still hold the new token.
  */
 export async function putBack(
-  token: NewToken,
+  indices: number[],
   deps: RotateDeps,
   pre: Preflight,
   report: RotationReport
-): Promise<string> {
-  const written = deps.targets
-    .map((target, i) => ({ target, i }))
-    .filter(({ i }) => ['created', 'updated'].includes(report.targets[i]?.outcome ?? ''));
+): Promise<string[]> {
   const results = await Promise.allSettled(
-    written.map(({ target, i }) =>
-      deps.secrets.write(target, pre.prepared[i] as PreparedTarget, deps.actingToken)
+    indices.map((i) =>
+      deps.secrets.write(deps.targets[i]!, pre.prepared[i] as PreparedTarget, deps.actingToken)
     )
   );
-  const stuck = written.filter((_, n) => results[n]?.status === 'rejected').map(({ target }) => target.label);
-  written.forEach(({ i }, n) => {
-    if (results[n]?.status === 'fulfilled') (report.targets[i] as TargetResult).outcome = 'put back';
+  const stuck: string[] = [];
+  indices.forEach((i, n) => {
+    const target = report.targets[i] as TargetResult;
+    if (results[n]?.status === 'fulfilled') target.outcome = 'put back';
+    else stuck.push(target.label);
   });
-  if (stuck.length > 0)
-    return `The state could not be written, and putting the previous token back failed for ${describeIds(stuck)}, which hold the new token ${token.id}: it stays live (unrecorded until it expires; the next successful rotation revokes it). The state still records the previous token. Fix the permission and run again.`;
-  report.tokenValue = undefined;
-  return discardNewToken(
-    token,
-    deps,
-    report,
-    'could not be recorded in the state, so every secret was put back to the previous token'
-  );
+  return stuck;
 }
 
 /**
@@ -83,21 +70,21 @@ export async function verifyWithRetry(token: NewToken, deps: RotateDeps): Promis
   return last;
 }
 
-/** The new token is unusable or unstored: revoke it so it is not left behind. */
+/** The new token is unusable or held by no target: revoke it so it is not left behind. */
 export async function discardNewToken(
-  token: NewToken,
+  id: string,
   deps: RotateDeps,
   report: RotationReport,
   why: string
 ): Promise<string> {
   try {
-    const outcome = await deps.provider.revoke(token.id);
-    report.revocations.push({ id: token.id, outcome: outcome === 'revoked' ? 'revoked' : 'already gone' });
-    return `The new token ${token.id} ${why}; it was revoked. The secret and state still hold the previous token; run again once the cause is fixed.`;
+    const outcome = await deps.provider.revoke(id);
+    report.revocations.push({ id, outcome: outcome === 'revoked' ? 'revoked' : 'already gone' });
+    return `The new token ${id} ${why}; it was revoked. The secret and state still hold the previous token; run again once the cause is fixed.`;
   } catch (err) {
-    report.revocations.push({ id: token.id, outcome: 'failed', error: messageOf(err) });
+    report.revocations.push({ id, outcome: 'failed', error: messageOf(err) });
     report.errors.push(messageOf(err));
-    return `The new token ${token.id} ${why}; revoking it failed too, so it stays live until the next successful rotation revokes it (it carries this rotation's token-name). The secret and state still hold the previous token; run again once the cause is fixed.`;
+    return `The new token ${id} ${why}; revoking it failed too, so it stays live until the next successful rotation revokes it (it carries this rotation's token-name). The secret and state still hold the previous token; run again once the cause is fixed.`;
   }
 }
 
@@ -106,7 +93,7 @@ export async function discardNewToken(
  * tokens carrying this rotation's name that appeared since the attempt and revoke them.
  */
 export async function revokeLostTokens(
-  plan: RotationPlanInputs,
+  tokenName: string,
   deps: RotateDeps,
   startedAt: Date,
   knownIds: (string | null | undefined)[],
@@ -114,7 +101,7 @@ export async function revokeLostTokens(
 ): Promise<string> {
   const known = new Set(knownIds.filter((id): id is string => !!id));
   const isLost = (t: ProviderToken) =>
-    t.name === plan.tokenName &&
+    t.name === tokenName &&
     !known.has(t.id) &&
     (t.createdAt === null || t.createdAt.getTime() >= startedAt.getTime() - NEW_TOKEN_GRACE_MS);
   let lost: ProviderToken[] = [];
@@ -126,7 +113,7 @@ export async function revokeLostTokens(
       if (lost.length > 0) break;
     }
   } catch (err) {
-    return `Creating the token got no clear answer, and listing tokens to check failed (${messageOf(err)}): a token named "${plan.tokenName}" may exist that no secret holds; the next successful rotation revokes it (it carries this rotation's token-name). The secret and state still hold the previous token; run again.`;
+    return `Creating the token got no clear answer, and listing tokens to check failed (${messageOf(err)}): a token named "${tokenName}" may exist that no secret holds; the next successful rotation revokes it (it carries this rotation's token-name). The secret and state still hold the previous token; run again.`;
   }
   const results = await Promise.allSettled(lost.map((t) => deps.provider.revoke(t.id)));
   const failed = lost.filter((_, i) => results[i]?.status === 'rejected').map((t) => t.id);
