@@ -18,6 +18,10 @@ export const VALID_INPUTS: Record<string, string> = {
   'github-token': 'github_pat_123456789'
 };
 
+/** The one problem an input whose value equals or contains a credential gives: it never shows the value. */
+export const CREDENTIAL_LOOKALIKE = (input: string): string =>
+  `${input} looks like a credential: its value equals or contains provider-token or github-token (ignoring case); it is not shown, and only a credential input may hold a credential`;
+
 export const BAD_INPUTS: BadInput[] = (
   [
     ['no provider', { provider: '' }, 'provider is required: one of vercel, databricks, linode'],
@@ -257,6 +261,85 @@ export const BAD_INPUTS: BadInput[] = (
       'github-token with a newline',
       { 'github-token': 'ghp_abc\nghp_def' },
       'github-token contains white space or a line break; check the secret it comes from'
+    ],
+    // Issue 12 (13): names that are path segments, not GitHub names, never reach an API path.
+    [
+      'repository named ..',
+      { repositories: 'octo/..' },
+      'repositories: "octo/.." is not owner/repo: "." and ".." are not repository names'
+    ],
+    [
+      'repository named .',
+      { repositories: 'octo/app, octo/.' },
+      'repositories: "octo/." is not owner/repo: "." and ".." are not repository names'
+    ],
+    [
+      'GITHUB_REPOSITORY naming ..',
+      {},
+      'GITHUB_REPOSITORY: "octo/.." is not owner/repo: "." and ".." are not repository names; run inside GitHub Actions or set it',
+      { GITHUB_REPOSITORY: 'octo/..' }
+    ],
+    [
+      'environment ..',
+      { environment: '..' },
+      'environment: ".." is not an environment name: "." and ".." are not allowed, as the name or as a part of it between "/"'
+    ],
+    [
+      'environment .',
+      { environment: '.' },
+      'environment: "." is not an environment name: "." and ".." are not allowed, as the name or as a part of it between "/"'
+    ],
+    [
+      'environment with a .. part',
+      { environment: 'prod/../x' },
+      'environment: "prod/../x" is not an environment name: "." and ".." are not allowed, as the name or as a part of it between "/"'
+    ],
+    [
+      'organization ..',
+      { organization: '..' },
+      'organization: ".." is not a GitHub organisation name (letters, digits and "-")'
+    ],
+    // Issue 12 (14): an organisation secret can select only the organisation's own repositories.
+    [
+      'selected repository of another owner',
+      {
+        organization: 'octo',
+        visibility: 'selected',
+        repositories: 'octo/app, other/web, Octo/api, else/x'
+      },
+      'repositories: "other/web", "else/x" are not owned by organization "octo"; an organisation secret can be selected only for repositories of its own organisation'
+    ],
+    // Issue 12 (6): a credential given as another input is refused, and never echoed.
+    [
+      'secret-name equal to provider-token',
+      { 'secret-name': 'vcp_abcdefghijklmnopqrstuvwx' },
+      CREDENTIAL_LOOKALIKE('secret-name')
+    ],
+    [
+      'environment equal to github-token, other case',
+      { environment: 'GITHUB_PAT_123456789' },
+      CREDENTIAL_LOOKALIKE('environment')
+    ],
+    [
+      'token-name containing provider-token',
+      { 'token-name': 'rotated VCP_abcdefghijklmnopqrstuvwx' },
+      CREDENTIAL_LOOKALIKE('token-name')
+    ],
+    [
+      'repositories equal to provider-token',
+      { repositories: 'vcp_abcdefghijklmnopqrstuvwx' },
+      CREDENTIAL_LOOKALIKE('repositories')
+    ],
+    [
+      'state-variable equal to github-token',
+      { 'state-variable': ' github_pat_123456789 ' },
+      CREDENTIAL_LOOKALIKE('state-variable')
+    ],
+    [
+      'GITHUB_REPOSITORY containing github-token',
+      {},
+      CREDENTIAL_LOOKALIKE('GITHUB_REPOSITORY'),
+      { GITHUB_REPOSITORY: 'octo/github_pat_123456789' }
     ]
   ] as [string, Record<string, string>, string, Record<string, string | undefined>?][]
 ).map(([name, overrides, problem, env]) => ({ name, overrides, problem, env }));
