@@ -6,7 +6,7 @@ import { gitHubVariableState } from './github/state-store.js';
 import { gitHubVariableLock } from './github/lock-store.js';
 import type { RotationLock } from './protocol/lock.js';
 import { createHttpClient, realSleep } from './http.js';
-import { parseInputs } from './inputs.js';
+import { credentialVariants, parseInputs } from './inputs.js';
 import { providers } from './providers/index.js';
 import { Redactor } from './redact.js';
 import { checkExpiry } from './check.js';
@@ -52,7 +52,7 @@ export async function execute(io: RunIO): Promise<RotationReport | undefined> {
   const redactor = new Redactor();
   // A credential upper- or lower-cased (a secret-name, say) is still that credential.
   const mask = (value: string) => {
-    for (const variant of new Set([value, value.toUpperCase(), value.toLowerCase()])) io.setSecret(variant);
+    for (const variant of credentialVariants(value)) io.setSecret(variant);
     redactor.add(value);
   };
   try {

@@ -4,6 +4,7 @@ import { secretTargets, type TargetSpec } from '../../src/github/targets.js';
 import { gitHubVariableState } from '../../src/github/state-store.js';
 import { gitHubVariableLock } from '../../src/github/lock-store.js';
 import { lockTimes } from '../../src/execute.js';
+import type { RotationLock } from '../../src/protocol/lock.js';
 import type { ProviderName } from '../../src/providers/index.js';
 import { rotate, type RotateDeps, type RotationPlanInputs, type RotationReport } from '../../src/rotate.js';
 import { parseState, type RotationState } from '../../src/state.js';
@@ -22,6 +23,8 @@ export interface World {
   sim: ProviderSim;
   acting: { id: string; value: string };
   masked: string[];
+  /** The lock every run takes, to run with another workflow-run identity. */
+  lock: RotationLock;
   run(plan?: Partial<RotationPlanInputs>, options?: RunOptions): Promise<RotationReport>;
   state(): RotationState | undefined;
   close(): Promise<void>;
@@ -57,11 +60,13 @@ export async function startWorld(
     waitUnitMs: worldOptions.waitUnitMs ?? 1
   });
 
+  const lock: RotationLock = { port: gitHubVariableLock(octokit, REPO, LOCK_VARIABLE), ...lockTimes(2000) };
   return {
     github,
     sim,
     acting,
     masked,
+    lock,
     run(plan = {}, options = {}) {
       const targets = secretTargets({
         secretName: SECRET,
@@ -86,7 +91,7 @@ export async function startWorld(
           targets,
           state: gitHubVariableState(octokit, REPO, STATE_VARIABLE),
           stateLabel: `variable ${STATE_VARIABLE} in ${REPO}`,
-          lock: { port: gitHubVariableLock(octokit, REPO, LOCK_VARIABLE), ...lockTimes(2000) },
+          lock,
           now: () => new Date(),
           sleep: async () => undefined,
           log: { info: () => undefined, warning: () => undefined },
