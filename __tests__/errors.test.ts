@@ -2,7 +2,7 @@ import { InputError, parseInputs } from '../src/inputs.js';
 import { DOCS_URL } from '../src/docs.js';
 import type { ProviderName } from '../src/providers/index.js';
 import type { DatabricksSim, LinodeSim, VercelSim } from '../sim/index.js';
-import { REPO, SECRET, STATE_VARIABLE, startWorld, type World } from './helpers/world.js';
+import { LOCK_VARIABLE, REPO, SECRET, STATE_VARIABLE, startWorld, type World } from './helpers/world.js';
 
 /**
  * The top failure causes, each with the message a user reads at 3 a.m.: what failed, which
@@ -232,7 +232,34 @@ test('16 two rotations at once', async () => {
     );
   });
   expect(message).toContain(
-    'changed while this run was rotating: another rotation of the same secret ran at the same time. Give the workflow a concurrency: group'
+    'changed while this run was rotating: another rotation of the same secret ran meanwhile. Give the workflow a concurrency: group'
+  );
+  expect(message).toContain('was not used, since another run rotated meanwhile; it was revoked');
+  expect(message).toContain(docs('what-happens-when'));
+});
+
+test('17 another run holds the rotation lock', async () => {
+  const message = await failure('vercel', async (w) => {
+    const now = Date.now();
+    w.github.setVariable(
+      REPO,
+      LOCK_VARIABLE,
+      JSON.stringify({
+        version: 1,
+        nonce: 'n',
+        run_id: '77',
+        run_attempt: 1,
+        acquired_at: new Date(now).toISOString(),
+        expires_at: new Date(now + 600_000).toISOString()
+      })
+    );
+  });
+  expect(message).toContain(
+    `Another run of this rotation holds the lock variable ${LOCK_VARIABLE} in ${REPO} (workflow run 77 (attempt 1)`
+  );
+  expect(message).toContain('so this run changed nothing. Give the workflow a concurrency: group');
+  expect(message).toContain(
+    `re-run that run's failed job, wait until its lock expires, or delete variable ${LOCK_VARIABLE}`
   );
   expect(message).toContain(docs('what-happens-when'));
 });

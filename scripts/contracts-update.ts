@@ -47,7 +47,9 @@ const OPERATIONS: [Method, string][] = [
   ['get', '/repos/{owner}/{repo}/actions/variables'],
   ['post', '/repos/{owner}/{repo}/actions/variables'],
   ['get', '/repos/{owner}/{repo}/actions/variables/{name}'],
-  ['patch', '/repos/{owner}/{repo}/actions/variables/{name}']
+  ['patch', '/repos/{owner}/{repo}/actions/variables/{name}'],
+  // The rotation lock is deleted after each run.
+  ['delete', '/repos/{owner}/{repo}/actions/variables/{name}']
 ];
 
 /** Documentation-only keys, dropped to keep the file small. */
