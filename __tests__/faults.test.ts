@@ -62,7 +62,8 @@ async function scenario(
     scene.world.sim.clearFaults();
     const held = scene.world.github.secretValue(REPO, SECRET) ?? '';
     scene.before = { tokenId: scene.world.sim.tokens().find((t) => t.value === held)?.id ?? '', value: held };
-    const rerunRun = await scene.run();
+    // As a user would after a failed run: "Re-run failed jobs" (attempt 2 of the same run).
+    const rerunRun = await scene.run(undefined, 2);
     const rerun = judge(scene, rerunRun);
     if (!rerun.complete) rerun.broken.push('re-run did not complete the rotation');
     return { provider, spot: spot.label, fault, exit: run.code, faulty, rerun, rerunExit: rerunRun.code };

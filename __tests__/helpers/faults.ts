@@ -110,7 +110,11 @@ export interface Scene {
   world: World;
   /** What the secret held before the run under test. */
   before: { tokenId: string; value: string };
-  run(signal?: AbortSignal): Promise<ActionRun>;
+  /**
+   * One run of the bundle as workflow run 1000; `attempt` 2 is "re-run failed jobs", which may take
+   * over the rotation lock a killed attempt 1 left.
+   */
+  run(signal?: AbortSignal, attempt?: number): Promise<ActionRun>;
   sim(service: ProviderName | 'github'): GithubSim | ProviderSim;
 }
 
@@ -126,7 +130,7 @@ export async function startScene(provider: ProviderName): Promise<Scene> {
     provider,
     world,
     before: { tokenId: first.token?.id ?? '', value: world.github.secretValue(REPO, SECRET) ?? '' },
-    run(signal) {
+    run(signal, attempt = 1) {
       const value = world.github.secretValue(REPO, SECRET) ?? '';
       return runAction(
         {
@@ -137,7 +141,12 @@ export async function startScene(provider: ProviderName): Promise<Scene> {
           'github-token': GITHUB_TOKEN,
           'request-timeout': String(REQUEST_TIMEOUT_S)
         },
-        { GITHUB_REPOSITORY: REPO, GITHUB_API_URL: world.github.url },
+        {
+          GITHUB_REPOSITORY: REPO,
+          GITHUB_API_URL: world.github.url,
+          GITHUB_RUN_ID: '1000',
+          GITHUB_RUN_ATTEMPT: String(attempt)
+        },
         'dist/index.js',
         signal
       );
@@ -239,4 +248,16 @@ export async function pool<T>(tasks: (() => Promise<T>)[], width: number): Promi
     })
   );
   return results;
+}
+
+/**
+ * The credential values that appear in `text`, ignoring case and JSON escapes (`\u0076cp_…`):
+ * a value printed upper-cased, or escaped one character at a time, is still printed.
+ */
+export function leaksIn(text: string, values: string[]): string[] {
+  const unescaped = text.replace(/\\u([0-9a-fA-F]{4})/g, (_m, hex: string) =>
+    String.fromCharCode(parseInt(hex, 16))
+  );
+  const folded = `${text}\n${unescaped}`.toLowerCase();
+  return values.filter((v) => v.length >= 8 && folded.includes(v.toLowerCase()));
 }
