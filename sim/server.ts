@@ -28,6 +28,11 @@ export interface Fault {
   /** Answer with this status; body = `body` if given, else the service's typical error body. */
   status?: number;
   body?: unknown;
+  /**
+   * With `status`: answer this text as it is, as JSON, instead of a body. For what JSON.stringify
+   * never writes, such as escaped letters (`"\u0076cp_…"`).
+   */
+  text?: string;
   /** Extra response headers (e.g. retry-after). */
   headers?: Record<string, string>;
   /** Wait this long before answering (alone: then handle normally — a slow response). */
@@ -339,7 +344,15 @@ export abstract class SimServer<A = unknown> {
           return;
         }
         const status = fault.status as number;
-        out = { status, body: fault.body ?? this.errorBody(status), caller: out.caller };
+        out =
+          fault.text === undefined
+            ? { status, body: fault.body ?? this.errorBody(status), caller: out.caller }
+            : {
+                status,
+                text: fault.text,
+                headers: { 'content-type': 'application/json' },
+                caller: out.caller
+              };
       }
       const headers = {
         ...this.responseHeaders(rate, out.status, out.caller),

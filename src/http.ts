@@ -4,8 +4,18 @@ import type { Redactor } from './redact.js';
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const BODY_SNIPPET = 300;
+/** How much of an error body (or a service's message from it) is shown. */
+export const BODY_SNIPPET = 300;
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+/** Where Retry-After means "throttled" unless the provider says more (Linode sends it on every answer). */
+const THROTTLED_STATUSES: readonly number[] = [429];
+/** Total time one request may spend waiting between its attempts. */
+const MAX_BACKOFF_MS = 15_000;
+
+/** Text as shown in an error: cut to BODY_SNIPPET characters. Redact before cutting. */
+export function snippet(text: string): string {
+  return text.length > BODY_SNIPPET ? `${text.slice(0, BODY_SNIPPET)}…` : text;
+}
 
 /** A response with a non-2xx status. The body is redacted and truncated. */
 export class HttpError extends Error {
@@ -71,6 +81,13 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Upper bound for a single wait between attempts, whatever Retry-After asks. */
   maxRetryWaitMs?: number;
+  /** Upper bound for all waits of one request together (default 15 s). */
+  maxBackoffMs?: number;
+  /**
+   * Statuses whose Retry-After is honoured (default: 429). Elsewhere the header may mean something
+   * else (Linode counts down its rate-limit window on every answer), so the client backs off itself.
+   */
+  retryAfterStatuses?: readonly number[];
   userAgent?: string;
 }
 
@@ -105,6 +122,37 @@ export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, 
   return Math.min(base, capMs);
 }
 
+export type RetryPolicy = Required<
+  Pick<HttpClientOptions, 'attempts' | 'maxRetryWaitMs' | 'maxBackoffMs' | 'retryAfterStatuses'>
+>;
+
+/**
+ * The wait before the next attempt, or undefined to give up: the failure is not transient, the
+ * attempts are used up, or the backoff budget is spent. A wait is cut to what is left of the budget,
+ * so one request never waits longer than `maxBackoffMs` in all.
+ */
+export function nextWaitMs(
+  err: unknown,
+  attempt: number,
+  spentMs: number,
+  policy: RetryPolicy
+): number | undefined {
+  const transient =
+    err instanceof NetworkError || (err instanceof HttpError && RETRYABLE_STATUS.has(err.status));
+  if (!transient || attempt >= policy.attempts) return undefined;
+  const throttled = err instanceof HttpError && policy.retryAfterStatuses.includes(err.status);
+  const retryAfter = throttled ? parseRetryAfter(err.headers['retry-after'], Date.now()) : undefined;
+  const left = policy.maxBackoffMs - spentMs;
+  return left > 0 ? retryDelayMs(attempt, retryAfter, Math.min(policy.maxRetryWaitMs, left)) : undefined;
+}
+
+/** An error body as read: parsed, then every string in it redacted; shown as text redacted again. */
+function readErrorBody(text: string, redactor: Redactor): { body: unknown; shown: string } {
+  const body = redactor.redactDeep(parseBody(text));
+  const serialised = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+  return { body, shown: snippet(redactor.redact(serialised)) };
+}
+
 function parseBody(text: string): unknown {
   if (!text) return undefined;
   try {
@@ -124,12 +172,15 @@ function describeNetworkError(err: unknown): string {
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const sleep = options.sleep ?? realSleep;
-  const attempts = options.attempts ?? 4;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const maxWait = options.maxRetryWaitMs ?? 30_000;
+  const policy: RetryPolicy = {
+    attempts: options.attempts ?? 4,
+    maxRetryWaitMs: options.maxRetryWaitMs ?? 30_000,
+    maxBackoffMs: options.maxBackoffMs ?? MAX_BACKOFF_MS,
+    retryAfterStatuses: options.retryAfterStatuses ?? THROTTLED_STATUSES
+  };
   const base = options.baseUrl.replace(/\/+$/, '');
   const dispatcher = createDispatcher(timeoutMs);
-  const redact = (text: string) => options.redactor.redact(text);
 
   async function once<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const url = new URL(base + req.path);
@@ -155,29 +206,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } catch (err) {
       throw new NetworkError(req.method, req.path, describeNetworkError(err));
     }
-    const ok = res.statusCode >= 200 && res.statusCode < 300;
-    // An error body is redacted before anything reads it: services echo what they were sent.
-    const body = parseBody(ok ? text : redact(text));
-    if (!ok) {
-      const snippet = redact(text).slice(0, BODY_SNIPPET);
-      throw new HttpError(res.statusCode, req.method, req.path, body, snippet, res.headers);
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      // Services echo what they were sent. Parsed first, so an escaped credential (\u0076cp_…) is
+      // redacted as the text it decodes to.
+      const { body, shown } = readErrorBody(text, options.redactor);
+      throw new HttpError(res.statusCode, req.method, req.path, body, shown, res.headers);
     }
-    return { status: res.statusCode, body: body as T, headers: res.headers };
+    return { status: res.statusCode, body: parseBody(text) as T, headers: res.headers };
   }
 
   return {
     async send<T>(req: HttpRequest): Promise<HttpResponse<T>> {
       const idempotent = req.idempotent ?? req.method !== 'POST';
+      let spent = 0;
       for (let attempt = 1; ; attempt++) {
         try {
           return await once<T>(req);
         } catch (err) {
-          const retryable =
-            err instanceof NetworkError || (err instanceof HttpError && RETRYABLE_STATUS.has(err.status));
-          if (!idempotent || !retryable || attempt >= attempts) throw err;
-          const retryAfter =
-            err instanceof HttpError ? parseRetryAfter(err.headers['retry-after'], Date.now()) : undefined;
-          await sleep(retryDelayMs(attempt, retryAfter, maxWait));
+          const wait = idempotent ? nextWaitMs(err, attempt, spent, policy) : undefined;
+          if (wait === undefined) throw err;
+          spent += wait;
+          await sleep(wait);
         }
       }
     }

@@ -32,6 +32,7 @@ export function clientFor(name: ProviderName, sim: ProviderSim, actingToken: str
     token: actingToken,
     redactor,
     timeoutMs: 2000,
+    retryAfterStatuses: providers[name].retryAfterStatuses,
     sleep: async (ms) => {
       sleeps.push(ms);
     }

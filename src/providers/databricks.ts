@@ -2,14 +2,17 @@ import { createHash } from 'node:crypto';
 import { seeDocs } from '../docs.js';
 import { HttpError } from '../http.js';
 import {
-  ProviderError,
-  providerError,
-  revokeWith,
-  unexpected,
-  unreadableCreate,
-  type ErrorWording
-} from './errors.js';
-import type { Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
+  MalformedAnswer,
+  array,
+  epochMsDate,
+  object,
+  optionalText,
+  text,
+  tokenId,
+  type Json
+} from './answers.js';
+import { ProviderError, providerError, readCreated, revokeWith, type ErrorWording } from './errors.js';
+import type { NewToken, Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
 
 // Bodies per the Databricks Tokens API (API-FACTS §2). Times are epoch ms; expiry -1 = none.
 interface PublicTokenInfo {
@@ -39,6 +42,10 @@ interface DatabricksErrorBody {
 }
 
 const LABEL = 'Databricks';
+const ID_FORM = {
+  idPattern: /^[A-Za-z0-9_-]{1,128}$/,
+  idDescription: 'a Databricks token ID (the hex token_id from `databricks tokens list`)'
+};
 
 /**
  * The service's message: `message` of the JSON body or, from older workspaces' HTML error page,
@@ -70,14 +77,40 @@ function errorCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function toToken(info: PublicTokenInfo): ProviderToken {
+/** A PublicTokenInfo as read, each field checked (`at` names it in an error). */
+function toToken(value: unknown, at: string): ProviderToken {
+  const info = object(value, at) as Json & Partial<PublicTokenInfo>;
   return {
-    id: info.token_id,
-    name: info.comment ?? '',
-    createdAt: typeof info.creation_time === 'number' ? new Date(info.creation_time) : null,
-    expiresAt:
-      typeof info.expiry_time === 'number' && info.expiry_time > 0 ? new Date(info.expiry_time) : null
+    id: tokenId(info.token_id, ID_FORM.idPattern, `${at}.token_id`),
+    // Left out when the token has no comment (the SDKs mark every field optional).
+    name: optionalText(info.comment, `${at}.comment`),
+    createdAt: epochMsDate(info.creation_time, `${at}.creation_time`),
+    expiresAt: epochMsDate(info.expiry_time, `${at}.expiry_time`, true)
   };
+}
+
+/**
+ * The list answer's tokens. `token_infos` is required although the SDKs mark it optional (an empty
+ * list would be left out): the acting credential is a personal access token (README, Credentials),
+ * and the list holds "all the valid tokens for a user-workspace pair" (API-FACTS §2.1), so never
+ * none. An answer without it is broken, not empty.
+ */
+function toTokens(value: unknown): ProviderToken[] {
+  const body = object(value, 'the answer') as Json & Partial<ListTokensResponse>;
+  return array(body.token_infos, 'token_infos').map((t, i) => toToken(t, `token_infos[${i}]`));
+}
+
+/** The minted token's ID, read on its own so that it is known even if the rest is unreadable. */
+function createdId(value: unknown): string {
+  const info = object(object(value, 'the answer').token_info, 'token_info');
+  return tokenId(info.token_id, ID_FORM.idPattern, 'token_info.token_id');
+}
+
+function readCreate(value: unknown): NewToken {
+  const body = object(value, 'the answer') as Json & Partial<CreateTokenResponse>;
+  const tokenValue = text(body.token_value, 'token_value');
+  if (tokenValue === '') throw new MalformedAnswer('token_value is empty');
+  return { ...toToken(body.token_info, 'token_info'), value: tokenValue };
 }
 
 /** Databricks token IDs are the SHA-256 hex of the token value. */
@@ -88,10 +121,8 @@ export function databricksTokenId(value: string): string {
 function createDatabricks({ http, actingToken }: ProviderConfig): Provider {
   async function listWith(action: string, token?: string): Promise<ProviderToken[]> {
     try {
-      const res = await http.send<ListTokensResponse>({ method: 'GET', path: '/api/2.0/token/list', token });
-      if (res.body && res.body.token_infos !== undefined && !Array.isArray(res.body.token_infos))
-        throw unexpected(LABEL, action, 'token_infos is not a list');
-      return (res.body?.token_infos ?? []).map(toToken);
+      const res = await http.send<unknown>({ method: 'GET', path: '/api/2.0/token/list', token });
+      return toTokens(res.body);
     } catch (err) {
       throw providerError(wording, action, err);
     }
@@ -107,15 +138,12 @@ function createDatabricks({ http, actingToken }: ProviderConfig): Provider {
     async create({ name, lifetimeSeconds }) {
       const body: CreateTokenBody = { lifetime_seconds: lifetimeSeconds, comment: name };
       try {
-        const res = await http.send<CreateTokenResponse>({
-          method: 'POST',
-          path: '/api/2.0/token/create',
-          body
-        });
-        const { token_value: value, token_info: info } = res.body ?? {};
-        if (typeof value !== 'string' || typeof info?.token_id !== 'string')
-          throw unreadableCreate(LABEL, 'no token_value or token_info.token_id');
-        return { ...toToken(info), value };
+        const res = await http.send<unknown>({ method: 'POST', path: '/api/2.0/token/create', body });
+        return readCreated(
+          LABEL,
+          () => createdId(res.body),
+          () => readCreate(res.body)
+        );
       } catch (err) {
         if (errorCode(err) === 'QUOTA_EXCEEDED') {
           throw new ProviderError(
@@ -134,7 +162,7 @@ function createDatabricks({ http, actingToken }: ProviderConfig): Provider {
     revoke(id) {
       const body: RevokeTokenBody = { token_id: id };
       // Revoking is idempotent, so this POST may be retried.
-      return revokeWith(http, wording, id, {
+      return revokeWith(http, wording, ID_FORM, id, {
         method: 'POST',
         path: '/api/2.0/token/delete',
         body,
@@ -152,8 +180,9 @@ export const databricks: ProviderSpec = {
   // Databricks caps token lifetime at 730 days (admins may lower it).
   maxLifetimeSeconds: 730 * 86400,
   maxNameLength: 200,
-  idPattern: /^[A-Za-z0-9_-]{1,128}$/,
-  idDescription: 'a Databricks token ID (the hex token_id from `databricks tokens list`)',
+  ...ID_FORM,
   acceptsScopes: false,
+  // Databricks' SDKs retry 429 and 503 honouring Retry-After (API-FACTS §2.3).
+  retryAfterStatuses: [429, 503],
   create: createDatabricks
 };

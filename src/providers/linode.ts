@@ -1,14 +1,9 @@
 import { HttpError } from '../http.js';
 import { seeDocs } from '../docs.js';
-import {
-  ProviderError,
-  providerError,
-  revokeWith,
-  unexpected,
-  unreadableCreate,
-  type ErrorWording
-} from './errors.js';
-import type { Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
+import { MalformedAnswer, array, object, text, tokenId, utcSecondsDate, type Json } from './answers.js';
+import { ProviderError, providerError, readCreated, revokeWith, type ErrorWording } from './errors.js';
+import { collectPages, MAX_PAGES, type PageOf } from './paging.js';
+import type { NewToken, Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
 
 // Bodies per the Linode API v4 (API-FACTS §3). Dates are UTC `YYYY-MM-DDTHH:MM:SS`, no `Z`.
 interface LinodeToken {
@@ -35,6 +30,7 @@ interface LinodeErrorBody {
 }
 
 const LABEL = 'Linode';
+const ID_FORM = { idPattern: /^[0-9]{1,18}$/, idDescription: 'a Linode token ID (a whole number)' };
 const PAGE_SIZE = 500;
 /** Linode shows the first 16 characters of a token's value in list and get answers. */
 const SHOWN_PREFIX = 16;
@@ -59,44 +55,65 @@ export function linodeDate(date: Date): string {
   return date.toISOString().slice(0, 19);
 }
 
-function parseLinodeDate(value: string | null | undefined): Date | null {
-  return value ? new Date(`${value}Z`) : null;
-}
-
 interface ListedToken extends ProviderToken {
   shownPrefix: string;
 }
 
-function toToken(token: LinodeToken): ListedToken {
+/** A Token as read, each field checked (`at` names it in an error). */
+function toToken(value: unknown, at?: string): ListedToken {
+  const field = (key: string) => (at === undefined ? key : `${at}.${key}`);
+  const token = object(value, at ?? 'the answer') as Json & Partial<LinodeToken>;
   return {
-    id: String(token.id),
-    name: token.label,
-    createdAt: parseLinodeDate(token.created),
-    expiresAt: parseLinodeDate(token.expiry),
-    shownPrefix: token.token ?? ''
+    id: tokenId(token.id, ID_FORM.idPattern, field('id'), true),
+    name: text(token.label, field('label')),
+    createdAt: utcSecondsDate(token.created, field('created')),
+    expiresAt: utcSecondsDate(token.expiry, field('expiry')),
+    shownPrefix: token.token === undefined ? '' : text(token.token, field('token'))
   };
+}
+
+/** A whole number of at least `min`, as Linode's page fields are. */
+function count(value: unknown, field: string, min: number): number {
+  if (!Number.isSafeInteger(value) || (value as number) < min)
+    throw new MalformedAnswer(`${field} is not a whole number of at least ${min}`);
+  return value as number;
+}
+
+/** Page `asked` of the list: its tokens, and the next page's number while `pages` says there is one. */
+function toPage(value: unknown, asked: number): PageOf<ListedToken, number> {
+  const body = object(value, 'the answer') as Json & Partial<Page<LinodeToken>>;
+  const items = array(body.data, 'data').map((t, i) => toToken(t, `data[${i}]`));
+  const pages = count(body.pages, 'pages', 0);
+  if (pages > MAX_PAGES) throw new MalformedAnswer(`pages is ${pages}, more than ${MAX_PAGES}`);
+  if (body.page !== undefined && count(body.page, 'page', 1) !== asked)
+    throw new MalformedAnswer(`page ${asked} was asked for, page ${String(body.page)} answered`);
+  return { items, next: asked < pages ? asked + 1 : undefined };
+}
+
+function readCreate(value: unknown): NewToken {
+  const body = object(value, 'the answer');
+  const token = text(body.token, 'token');
+  if (token === '') throw new MalformedAnswer('token is empty');
+  return { ...withoutPrefix(toToken(body)), value: token };
 }
 
 const withoutPrefix = ({ shownPrefix: _shown, ...token }: ListedToken): ProviderToken => token;
 
 function createLinode({ http, actingToken }: ProviderConfig): Provider {
   async function listAll(action: string): Promise<ListedToken[]> {
-    const tokens: ListedToken[] = [];
+    const page = async (asked = 1) => {
+      const res = await http.send<unknown>({
+        method: 'GET',
+        path: '/v4/profile/tokens',
+        query: { page: asked, page_size: PAGE_SIZE }
+      });
+      return toPage(res.body, asked);
+    };
     try {
-      for (let page = 1; ; page++) {
-        const res = await http.send<Page<LinodeToken>>({
-          method: 'GET',
-          path: '/v4/profile/tokens',
-          query: { page, page_size: PAGE_SIZE }
-        });
-        if (!Array.isArray(res.body?.data)) throw unexpected(LABEL, action, 'no data list');
-        tokens.push(...res.body.data.map(toToken));
-        if (page >= (res.body.pages ?? 1)) break;
-      }
+      return await collectPages(1, page);
     } catch (err) {
       throw providerError(wording, action, err);
     }
-    return tokens;
   }
 
   return {
@@ -115,10 +132,9 @@ function createLinode({ http, actingToken }: ProviderConfig): Provider {
       const body: CreateTokenBody = { label: name, expiry: linodeDate(expiresAt) };
       if (scopes) body.scopes = scopes;
       try {
-        const res = await http.send<LinodeToken>({ method: 'POST', path: '/v4/profile/tokens', body });
-        if (typeof res.body?.id !== 'number' || typeof res.body.token !== 'string')
-          throw unreadableCreate(LABEL, 'no id or token');
-        return { ...toToken(res.body), value: res.body.token };
+        const res = await http.send<unknown>({ method: 'POST', path: '/v4/profile/tokens', body });
+        const createdId = () => tokenId(object(res.body, 'the answer').id, ID_FORM.idPattern, 'id', true);
+        return readCreated(LABEL, createdId, () => readCreate(res.body));
       } catch (err) {
         const reasons =
           err instanceof HttpError ? (err.body as LinodeErrorBody | undefined)?.errors : undefined;
@@ -141,7 +157,7 @@ function createLinode({ http, actingToken }: ProviderConfig): Provider {
     },
 
     revoke: (id) =>
-      revokeWith(http, wording, id, {
+      revokeWith(http, wording, ID_FORM, id, {
         method: 'DELETE',
         path: `/v4/profile/tokens/${encodeURIComponent(id)}`
       }),
@@ -159,8 +175,10 @@ export const linode: ProviderSpec = {
   // Linode documents no maximum; a year keeps "short-lived" honest.
   maxLifetimeSeconds: 365 * 86400,
   maxNameLength: 100,
-  idPattern: /^[0-9]{1,18}$/,
-  idDescription: 'a Linode token ID (a whole number)',
+  ...ID_FORM,
   acceptsScopes: true,
+  // Retry-After is on every Linode answer, counting down the rate-limit window (API-FACTS §0.9):
+  // it means "throttled" on a 429 only.
+  retryAfterStatuses: [429],
   create: createLinode
 };

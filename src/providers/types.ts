@@ -62,5 +62,10 @@ export interface ProviderSpec {
   idPattern: RegExp;
   idDescription: string;
   acceptsScopes: boolean;
+  /**
+   * Statuses on which this provider's Retry-After means "throttled, wait this long": give it to
+   * createHttpClient. Left out, 429 only.
+   */
+  retryAfterStatuses?: readonly number[];
   create(config: ProviderConfig): Provider;
 }

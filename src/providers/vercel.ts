@@ -1,13 +1,15 @@
 import { seeDocs } from '../docs.js';
 import { HttpError } from '../http.js';
+import { MalformedAnswer, array, epochMsDate, object, text, tokenId, type Json } from './answers.js';
 import {
   ProviderError,
   providerError,
+  readCreated,
   revokeWith,
   unexpected,
-  unreadableCreate,
   type ErrorWording
 } from './errors.js';
+import { collectPages, type PageOf } from './paging.js';
 import type { NewToken, Provider, ProviderConfig, ProviderSpec, ProviderToken } from './types.js';
 
 // Bodies per the Vercel REST API (API-FACTS §1). Timestamps are epoch milliseconds.
@@ -39,6 +41,11 @@ interface VercelErrorBody {
 }
 
 const LABEL = 'Vercel';
+const ID_FORM = {
+  idPattern: /^[A-Za-z0-9_-]{1,128}$/,
+  idDescription: 'a Vercel token ID (letters, digits, "_" or "-")'
+};
+const PAGE_LIMIT = 100;
 const ONLY_USER_TOKENS = /only user authentication tokens|must be authenticated to scope/i;
 
 const wording: ErrorWording = {
@@ -52,50 +59,70 @@ const wording: ErrorWording = {
     'Check that provider-token holds a live Vercel full-account token (Account Settings → Tokens, scope "Full Account").'
 };
 
-function toToken(token: AuthToken): ProviderToken {
+/** An AuthToken as read, each field checked (`at` names it in an error). */
+function toToken(value: unknown, at: string): ProviderToken {
+  const token = object(value, at) as Json & Partial<AuthToken>;
   return {
-    id: token.id,
-    name: token.name,
-    createdAt: new Date(token.createdAt),
-    expiresAt: typeof token.expiresAt === 'number' ? new Date(token.expiresAt) : null
+    id: tokenId(token.id, ID_FORM.idPattern, `${at}.id`),
+    name: text(token.name, `${at}.name`),
+    createdAt: epochMsDate(token.createdAt, `${at}.createdAt`),
+    expiresAt: epochMsDate(token.expiresAt, `${at}.expiresAt`)
   };
 }
 
+/** A page of the list: its tokens, and the cursor of the next page (`pagination.next`). */
+function toPage(value: unknown): PageOf<ProviderToken, string | number> {
+  const body = object(value, 'the answer') as Json & Partial<ListTokensResponse>;
+  const items = array(body.tokens, 'tokens').map((t, i) => toToken(t, `tokens[${i}]`));
+  const pagination = body.pagination === undefined ? {} : object(body.pagination, 'pagination');
+  const next = pagination.next;
+  if (next === undefined || next === null) return { items, next: undefined };
+  if ((typeof next === 'number' && Number.isFinite(next)) || (typeof next === 'string' && next !== ''))
+    return { items, next };
+  throw new MalformedAnswer('pagination.next is neither a number nor a string');
+}
+
+/** The minted token's ID, read on its own so that it is known even if the rest is unreadable. */
+function createdId(value: unknown): string {
+  const token = object(object(value, 'the answer').token, 'token');
+  return tokenId(token.id, ID_FORM.idPattern, 'token.id');
+}
+
+function readCreate(value: unknown): NewToken {
+  const body = object(value, 'the answer') as Json & Partial<CreateTokenResponse>;
+  const bearerToken = text(body.bearerToken, 'bearerToken');
+  if (bearerToken === '') throw new MalformedAnswer('bearerToken is empty');
+  return { ...toToken(body.token, 'token'), value: bearerToken };
+}
+
 function createVercel({ http }: ProviderConfig): Provider {
-  async function current(action: string, token?: string): Promise<AuthToken> {
+  async function current(action: string, token?: string): Promise<ProviderToken> {
     try {
       const res = await http.send<GetTokenResponse>({
         method: 'GET',
         path: '/v5/user/tokens/current',
         token
       });
-      if (typeof res.body?.token?.id !== 'string') throw unexpected(LABEL, action, 'no token.id');
-      return res.body.token;
+      return toToken(object(res.body, 'the answer').token, 'token');
     } catch (err) {
       throw providerError(wording, action, err);
     }
   }
 
   async function list(action = 'listing tokens'): Promise<ProviderToken[]> {
-    const tokens: ProviderToken[] = [];
-    let until: string | number | undefined;
+    const page = async (until: string | number | undefined) => {
+      const res = await http.send<unknown>({
+        method: 'GET',
+        path: '/v6/user/tokens',
+        query: { limit: PAGE_LIMIT, until }
+      });
+      return toPage(res.body);
+    };
     try {
-      // Bounded: 100 pages of 100 is far beyond any real account.
-      for (let page = 0; page < 100; page++) {
-        const res = await http.send<ListTokensResponse>({
-          method: 'GET',
-          path: '/v6/user/tokens',
-          query: { limit: 100, until }
-        });
-        tokens.push(...(res.body?.tokens ?? []).map(toToken));
-        const next = res.body?.pagination?.next;
-        if (next === null || next === undefined || next === until) break;
-        until = next;
-      }
+      return await collectPages(undefined, page);
     } catch (err) {
       throw providerError(wording, action, err);
     }
-    return tokens;
   }
 
   return {
@@ -111,11 +138,12 @@ function createVercel({ http }: ProviderConfig): Provider {
       // No teamId/slug: only a full-account token can mint tokens, and team context is rejected.
       const body: CreateTokenBody = { name, expiresAt: expiresAt.getTime() };
       try {
-        const res = await http.send<CreateTokenResponse>({ method: 'POST', path: '/v3/user/tokens', body });
-        const { token, bearerToken } = res.body ?? {};
-        if (!token || typeof token.id !== 'string' || typeof bearerToken !== 'string')
-          throw unreadableCreate(LABEL, 'no token.id or bearerToken');
-        return { ...toToken(token), value: bearerToken } satisfies NewToken;
+        const res = await http.send<unknown>({ method: 'POST', path: '/v3/user/tokens', body });
+        return readCreated(
+          LABEL,
+          () => createdId(res.body),
+          () => readCreate(res.body)
+        );
       } catch (err) {
         if (err instanceof HttpError && err.status === 403 && ONLY_USER_TOKENS.test(err.bodyText)) {
           throw new ProviderError(
@@ -134,7 +162,10 @@ function createVercel({ http }: ProviderConfig): Provider {
     },
 
     revoke: (id) =>
-      revokeWith(http, wording, id, { method: 'DELETE', path: `/v3/user/tokens/${encodeURIComponent(id)}` }),
+      revokeWith(http, wording, ID_FORM, id, {
+        method: 'DELETE',
+        path: `/v3/user/tokens/${encodeURIComponent(id)}`
+      }),
 
     list: () => list()
   };
@@ -147,8 +178,9 @@ export const vercel: ProviderSpec = {
   // Vercel documents no API maximum; a year is the dashboard's longest choice.
   maxLifetimeSeconds: 365 * 86400,
   maxNameLength: 100,
-  idPattern: /^[A-Za-z0-9_-]{1,128}$/,
-  idDescription: 'a Vercel token ID (letters, digits, "_" or "-")',
+  ...ID_FORM,
   acceptsScopes: false,
+  // Vercel documents its rate limit as 429 with X-RateLimit-* headers (API-FACTS §1.4).
+  retryAfterStatuses: [429],
   create: createVercel
 };
