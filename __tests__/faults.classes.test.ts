@@ -208,7 +208,7 @@ function overlap(provider: ProviderName, spot: RequestSpot) {
       if (!held) v.check('O0 run A reaches the held request', false, 'it never made it');
       else {
         await settle(world, held, 20);
-        b = await runOnce(bed, { actingToken });
+        b = await runOnce(bed, { actingToken, run: { id: '3000', attempt: 1 } });
         v.check(
           'O0 run B finishes while A is held',
           inFlight(held),
@@ -325,7 +325,7 @@ beforeAll(async () => {
       overlaps.push(overlap(p, spot));
     });
     for (const mode of ['self', 'admin'] as const)
-      for (const t of tampers(mode)) rest.push(tampered(p, mode, t));
+      for (const t of tampers(mode, p)) rest.push(tampered(p, mode, t));
     rest.push(bundleEcho(p));
   }
   // The too-slow answers only wait on timeouts: run them all at once, beside the rest. The

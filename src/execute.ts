@@ -64,7 +64,8 @@ export async function execute(io: RunIO): Promise<RotationReport | undefined> {
       baseUrl: inputs.providerUrl,
       token: inputs.providerToken,
       redactor,
-      timeoutMs: inputs.requestTimeoutMs
+      timeoutMs: inputs.requestTimeoutMs,
+      retryAfterStatuses: spec.retryAfterStatuses
     });
     const octokit = createGitHubClient({
       token: inputs.githubToken,

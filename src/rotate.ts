@@ -76,11 +76,30 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
   const lock = await acquireLock(deps.lock, deps.now, report.errors);
   if (!lock.ok) return failed(report, lock.leftAs);
   try {
-    return await rotateOwned(plan, deps, pre, run, report, lock.held);
+    return await explainOverlap(await rotateOwned(plan, deps, pre, run, report, lock.held), deps, pre);
   } finally {
     const problem = await releaseLock(deps.lock, lock.held, deps.now);
     if (problem) deps.log.warning(problem);
   }
+}
+
+/**
+ * A run that failed after taking the lock looks once more at the state (on failure only, so it
+ * costs a clean run nothing): when another run changed it meanwhile, that is the likelier cause,
+ * e.g. provider-token refused because that run rotated and revoked it.
+ */
+async function explainOverlap(
+  report: RotationReport,
+  deps: RotateDeps,
+  pre: Preflight
+): Promise<RotationReport> {
+  if (report.outcome !== 'failed' || report.errors.some((e) => e.includes('another rotation'))) return report;
+  const now = await deps.state.read().catch(() => pre.stateText);
+  if (now !== pre.stateText)
+    report.errors.unshift(
+      `The state ${deps.stateLabel} changed while this run was rotating: another rotation of the same secret ran meanwhile, and may have replaced provider-token. Give the workflow a concurrency: group, and run again with the secret's current value.${seeDocs('faults')}.`
+    );
+  return report;
 }
 
 /** The steps that change things, run only by the lock's owner. */

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createGitHubClient } from '../../src/github/client.js';
 import { gitHubVariableState } from '../../src/github/state-store.js';
 import { secretTargets } from '../../src/github/targets.js';
-import type { ProviderName } from '../../src/providers/index.js';
+import { providers, type ProviderName } from '../../src/providers/index.js';
 import { outputsOf, renderSummary } from '../../src/report.js';
 import type { RotateDeps, RotationReport } from '../../src/rotate.js';
 import type { Fault, LoggedRequest, ProviderSim } from '../../sim/index.js';
@@ -57,6 +57,8 @@ export interface Bed {
   owed?: { id: string; value: string };
   /** Secrets of other rotations that must still hold a live token after every run. */
   otherSecrets: string[];
+  /** Attempts of workflow run 2000 so far: each later run is "Re-run failed jobs". */
+  attempts?: number;
 }
 
 /** The request that revokes a token, per provider. */
@@ -150,6 +152,11 @@ export interface RunOptions {
   actingToken?: string;
   /** Passed to world.run's deps (e.g. B's own GitHub client). */
   deps?: Partial<RotateDeps>;
+  /**
+   * The workflow run this is. Default: the next attempt of run 2000, as a user re-runs a failed
+   * job (which may take over a lock a failed attempt left); an overlapping run is another run.
+   */
+  run?: { id: string; attempt: number };
 }
 
 /** One in-process run of the rotation, as the action would run it, with what it would print. */
@@ -170,6 +177,10 @@ export async function runOnce(bed: Bed, options: RunOptions = {}): Promise<RunRe
       {
         actingToken,
         deps: {
+          lock: {
+            ...world.lock,
+            run: options.run ?? { id: '2000', attempt: (bed.attempts = (bed.attempts ?? 0) + 1) }
+          },
           log: {
             info: (m: string) => lines.push(m),
             warning: (m: string) => {
@@ -678,8 +689,15 @@ function putId(state: StoredState, field: (typeof STATE_ID_FIELDS)[number], id: 
 
 export const MALFORMED_IDS: unknown[] = ['..', '../x', '', '12345678901234567890123', 12345];
 
+/**
+ * Malformed for this provider: a 23-digit ID is a Linode ID too long, but of Vercel's and
+ * Databricks' form (just no live token: a state names such gone tokens every day).
+ */
+const malformedFor = (provider: ProviderName) =>
+  MALFORMED_IDS.filter((id) => typeof id !== 'string' || !providers[provider].idPattern.test(id));
+
 /** The tampers, given the scene's foreign tokens (by index into bed.foreign). */
-export function tampers(mode: Mode): Tamper[] {
+export function tampers(mode: Mode, provider: ProviderName): Tamper[] {
   const out: Tamper[] = [];
   for (const [index, what] of [
     [0, mode === 'admin' ? 'the admin token' : 'the bootstrap token'],
@@ -692,7 +710,7 @@ export function tampers(mode: Mode): Tamper[] {
         apply: (s, bed) => putId(s, field, bed.foreign[index]?.id)
       });
   if (mode === 'self')
-    for (const id of MALFORMED_IDS)
+    for (const id of malformedFor(provider))
       for (const field of STATE_ID_FIELDS)
         out.push({
           label: `${JSON.stringify(id)} as ${field}`,

@@ -101,10 +101,21 @@ export async function acquireLock(
     return stop(`took the lock ${lock.port.label} at the same moment`);
   } catch (err) {
     errors.push(messageOf(err));
+    // A create without a definite answer may have made the lock: never leave our own behind.
+    await removeIfOurs(lock.port, nonce);
     return {
       ok: false,
       leftAs: 'Nothing was changed: the rotation lock could not be taken. Fix the cause above and run again.'
     };
+  }
+}
+
+async function removeIfOurs(port: LockPort, nonce: string): Promise<void> {
+  try {
+    const found = await port.read();
+    if (found !== undefined && readRecord(found)?.nonce === nonce) await port.remove();
+  } catch {
+    // Best effort: a lock left behind expires with its lease.
   }
 }
 

@@ -118,10 +118,12 @@ export function resolveRun(
   }
   const state = pre.state && withoutDeadTokens(pre.state, live);
   const completing = completionOf(plan, deps, { ...pre, state });
-  const revocation =
+  const planned =
     completing && state
       ? { previous: state.previous ?? undefined, kept: state.kept, revoke: state.revoke }
       : planRevocations({ state, explicitPrevious: previous.id, keepPrevious: plan.keepPrevious });
+  // What the complete list does not show is gone: no request for it.
+  const revocation = { ...planned, revoke: planned.revoke.filter((id) => live.some((t) => t.id === id)) };
   const referenced = [revocation.previous, ...revocation.kept, ...revocation.revoke].filter(
     (id): id is string => !!id
   );

@@ -17,6 +17,10 @@ async function createFailed(
   report: RotationReport
 ): Promise<string> {
   report.errors.push(messageOf(err));
+  if (err instanceof ProviderError && err.kind === 'auth')
+    report.errors.push(
+      'provider-token was accepted moments ago by the preflight: another run of this rotation may have just replaced and revoked it (self-rotation). Run again with the secret as it is now.'
+    );
   if (!(err instanceof ProviderError && err.ambiguous)) return NOT_CREATED;
   // The answer was readable enough to name the token: revoke exactly that one.
   if (err.mintedId)
