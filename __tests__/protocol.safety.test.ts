@@ -196,6 +196,22 @@ describe.each(PROVIDERS)('protocol safety: %s', (name) => {
       expect(world.github.variable(REPO, LOCK_VARIABLE)).toBeUndefined();
     });
 
+    test('a lock taken over by another run meanwhile: this run undoes its own token and leaves their lock', async () => {
+      const { firstValue } = await selfRotation();
+      world.sim.fault({ ...CREATE_REQUEST[name], delayMs: 400 });
+      // As if another run found the lock expired at the same moment, removed it and made its own.
+      setTimeout(() => world.github.setVariable(REPO, LOCK_VARIABLE, lockRecord()), 150);
+      const report = await world.run({}, { actingToken: firstValue });
+      expect(report.outcome).toBe('failed');
+      expect(report.errors.join('\n')).toMatch(/no longer holds this run's mark/);
+      expect(secret()).toBe(firstValue);
+      expect(report.revocations.map((r) => r.outcome)).toEqual(['revoked']);
+      expect(world.sim.isLive(firstValue)).toBe(true);
+      expect(JSON.parse(world.github.variable(REPO, LOCK_VARIABLE) ?? '{}')).toMatchObject({
+        nonce: 'someone-else'
+      });
+    });
+
     test('two runs at once: the second stops before any change, the first completes', async () => {
       const { firstValue } = await selfRotation();
       world.sim.fault({ ...CREATE_REQUEST[name], delayMs: 600 });

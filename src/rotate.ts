@@ -1,5 +1,5 @@
 import { describeTarget } from './github/targets.js';
-import { acquireLock, leaseCovers, releaseLock, type HeldLock } from './protocol/lock.js';
+import { acquireLock, leaseCovers, lockStillOurs, releaseLock, type HeldLock } from './protocol/lock.js';
 import { preflight, resolveRun } from './protocol/preflight.js';
 import { recordState } from './protocol/record.js';
 import { discardNewToken } from './protocol/recovery.js';
@@ -114,17 +114,22 @@ async function rotateOwned(
   const created = await createToken(plan, deps, pre, run, report);
   if (!created.ok) return failed(report, created.leftAs);
   const { token } = created;
-  // Beside the verify, read the state again: a run that finished after this one's preflight, or
-  // a hand edit, changed it. Then use nothing of this run; only its own token is undone. (A
-  // failed read is no evidence of that; the lock is.)
-  const [verified, stateNow] = await Promise.all([
+  // Beside the verify, read the state and the lock again: a run that finished after this one's
+  // preflight, or a hand edit, changed the state; a run that took over the same expired lock at
+  // the same moment holds the lock now. Then use nothing of this run; only its own token is
+  // undone. (A failed read is no evidence either way.)
+  const [verified, stateNow, stillOurs] = await Promise.all([
     verifyToken(deps, run, token, report),
-    deps.state.read().catch(() => pre.stateText)
+    deps.state.read().catch(() => pre.stateText),
+    lockStillOurs(deps.lock, held)
   ]);
   if (!verified.ok) return failed(report, verified.leftAs);
-  if (stateNow !== pre.stateText) {
+  if (stateNow !== pre.stateText || !stillOurs) {
+    held.lost = !stillOurs;
     report.errors.push(
-      `The state ${deps.stateLabel} changed while this run was rotating: another rotation of the same secret ran meanwhile. Give the workflow a concurrency: group so rotations never overlap.${seeDocs('faults')}.`
+      stillOurs
+        ? `The state ${deps.stateLabel} changed while this run was rotating: another rotation of the same secret ran meanwhile. Give the workflow a concurrency: group so rotations never overlap.${seeDocs('faults')}.`
+        : `The rotation lock ${deps.lock.port.label} no longer holds this run's mark: another rotation of the same secret took it over meanwhile. Give the workflow a concurrency: group so rotations never overlap.${seeDocs('faults')}.`
     );
     return failed(
       report,

@@ -23,6 +23,8 @@ export interface RotationLock {
 export interface HeldLock {
   nonce: string;
   expiresAt: number;
+  /** Set when another run was found holding it: then it is not ours to release. */
+  lost?: boolean;
 }
 
 interface LockRecord {
@@ -119,6 +121,21 @@ async function removeIfOurs(port: LockPort, nonce: string): Promise<void> {
   }
 }
 
+/**
+ * Whether the lock still holds this run's nonce. Two runs that took over the same expired lock at
+ * the same moment (each removed it, then created its own) both think they hold it; read beside
+ * the verify, before the first change a secret sees, this catches the one that lost. A failed
+ * read is no evidence either way.
+ */
+export async function lockStillOurs(lock: RotationLock, held: HeldLock): Promise<boolean> {
+  try {
+    const found = await lock.port.read();
+    return found !== undefined && readRecord(found)?.nonce === held.nonce;
+  } catch {
+    return true;
+  }
+}
+
 /** Never start a step that might outlast the lease: past it, another run may take over. */
 export function leaseCovers(lock: RotationLock, held: HeldLock, nowMs: number): boolean {
   return held.expiresAt - nowMs >= lock.stepBudgetMs;
@@ -130,7 +147,7 @@ export async function releaseLock(
   held: HeldLock,
   now: () => Date
 ): Promise<string | undefined> {
-  if (held.expiresAt <= now().getTime()) return undefined;
+  if (held.lost || held.expiresAt <= now().getTime()) return undefined;
   try {
     await lock.port.remove();
     return undefined;
