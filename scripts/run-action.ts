@@ -42,7 +42,8 @@ export async function runAction(
   const inputEnv = Object.fromEntries(
     Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])
   );
-  const child = spawn(process.execPath, [entry], {
+  // CTR_NODE: the Node binary to run the bundle with (.ci/run sets it to Node 24); default ours.
+  const child = spawn(process.env.CTR_NODE || process.execPath, [entry], {
     env: {
       PATH: process.env.PATH ?? '',
       GITHUB_OUTPUT: outputsPath,
