@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --latency-ms 50 --runs 5]`: the action's cost, measured on the simulators
- * with an injected latency per request. Prints a table and writes bench-results.json.
+ * `npm run bench [-- --latency-ms 50 --runs 5 --node <path>]`: the action's cost, measured on the
+ * simulators with an injected latency per request. Prints a table and writes bench-results.json.
+ * `--node` runs the action (and `node -e 0`) on that Node binary instead of this one.
  * The machine is noisy: quote the ratios, not the milliseconds.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
@@ -20,8 +21,16 @@ import {
 import { runAction } from './run-action.js';
 
 const { values: args } = parseArgs({
-  options: { 'latency-ms': { type: 'string', default: '50' }, runs: { type: 'string', default: '5' } }
+  options: {
+    'latency-ms': { type: 'string', default: '50' },
+    runs: { type: 'string', default: '5' },
+    node: { type: 'string' }
+  }
 });
+/** The Node that runs what is measured; runAction reads CTR_NODE. */
+const NODE = args.node ?? process.execPath;
+if (args.node) process.env.CTR_NODE = args.node;
+const NODE_VERSION = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
 const LATENCY = Number(args['latency-ms']);
 const RUNS = Math.max(5, Number(args.runs));
 /** preflight → create → verify → write secrets → write state → revoke */
@@ -129,7 +138,7 @@ async function rotateOnce(w: World, provider: ProviderName, repositories: string
 const repos = (n: number) => ['octo/app', ...Array.from({ length: n - 1 }, (_, i) => `octo/repo-${i + 1}`)];
 
 async function main() {
-  const results: Record<string, unknown> = { latencyMs: LATENCY, runs: RUNS, node: process.version };
+  const results: Record<string, unknown> = { latencyMs: LATENCY, runs: RUNS, node: NODE_VERSION };
   const rows: string[][] = [];
 
   const bundle = readFileSync(new URL('../dist/index.js', import.meta.url));
@@ -141,7 +150,7 @@ async function main() {
   ]);
 
   const nodeBare: number[] = [];
-  for (let i = 0; i < RUNS; i++) nodeBare.push((await timed([process.execPath, '-e', '0'])).ms);
+  for (let i = 0; i < RUNS; i++) nodeBare.push((await timed([NODE, '-e', '0'])).ms);
 
   for (const provider of Object.keys(STARTERS) as ProviderName[]) {
     const w = await world(provider, ['octo/app']);
@@ -221,14 +230,14 @@ async function main() {
       'INPUT_SECRET-NAME': 'BENCH_TOKEN',
       'INPUT_GITHUB-TOKEN': GITHUB_TOKEN
     };
-    rss.push((await timed([process.execPath, 'dist/index.js'], env)).rssKb);
+    rss.push((await timed([NODE, 'dist/index.js'], env)).rssKb);
     await w.close();
   }
   results.peakRssKb = median(rss);
   rows.push(['peak RSS of the action', `${round(median(rss) / 1024, 1)} MiB`, '']);
 
   const width = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  console.log(`latency ${LATENCY} ms per request, median of ${RUNS} runs, ${process.version}\n`);
+  console.log(`latency ${LATENCY} ms per request, median of ${RUNS} runs, Node ${NODE_VERSION}\n`);
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(width[i] ?? 0)).join('  '));
   writeFileSync('bench-results.json', JSON.stringify(results, null, 2) + '\n');
   console.log('\nwritten: bench-results.json');
