@@ -369,3 +369,19 @@ describe('names that are not GitHub names (issue 12, cases 13 and 14)', () => {
     ).toEqual(['octo/app', 'OCTO/web']);
   });
 });
+
+describe('github-api-url', () => {
+  test("the input wins over the runner's GITHUB_API_URL, which wins over the default", () => {
+    expect(parse({ 'github-api-url': 'http://127.0.0.1:4000/' }).githubApiUrl).toBe('http://127.0.0.1:4000');
+    expect(parse({}, { ...ENV, GITHUB_API_URL: 'https://ghe.example.com/api/v3' }).githubApiUrl).toBe(
+      'https://ghe.example.com/api/v3'
+    );
+    expect(parse({}, { GITHUB_REPOSITORY: 'octo/app' }).githubApiUrl).toBe('https://api.github.com');
+  });
+
+  test('a bad value is named as the input it came from', () => {
+    expect(problemsOf({ 'github-api-url': 'http://ghe.example.com' })).toEqual([
+      'github-api-url: "http://ghe.example.com" must use https (http is allowed only for localhost, 127.0.0.1 or [::1])'
+    ]);
+  });
+});

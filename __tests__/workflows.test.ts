@@ -117,7 +117,12 @@ test('the self-test runs the action from the repository and rotates against the 
   expect(steps.some((s) => s.uses === './')).toBe(true);
   const script = steps.map((s) => s.run ?? '').join('\n');
   expect(script).toContain('npm run --silent sim');
-  expect(script.match(/node dist\/index\.js/g)).toHaveLength(3);
+  expect(script).toContain('--repository "$GITHUB_REPOSITORY"');
+  // The dry run, the bootstrap and the scheduled rotation: the action itself, at the simulator.
+  const rotations = steps.filter(
+    (s) => s.uses === './' && s.with?.['github-api-url'] === '${{ env.SIM_GITHUB_URL }}'
+  );
+  expect(rotations.map((s) => s.id)).toEqual(['dry', 'bootstrap', 'scheduled']);
   expect(script).toContain('[ -n "$TOKEN_ID" ] || fail "bootstrap: token-id is empty"');
 });
 

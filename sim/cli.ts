@@ -1,6 +1,7 @@
 /**
  * Start the simulators for manual runs and the demo:
  *   npx tsx sim/cli.ts [--provider vercel|databricks|linode] [--latency-ms N] [--port-base N]
+ *                      [--repository owner/repo]
  * Prints one JSON object with URLs and seeded credentials, then runs until SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
@@ -27,7 +28,9 @@ async function main(): Promise<void> {
     options: {
       provider: { type: 'string' },
       'latency-ms': { type: 'string' },
-      'port-base': { type: 'string' }
+      'port-base': { type: 'string' },
+      // The repository to seed (a workflow's own, for the self-test); default octo/app.
+      repository: { type: 'string' }
     }
   });
   const names = Object.keys(PROVIDERS) as ProviderName[];
@@ -39,7 +42,9 @@ async function main(): Promise<void> {
   const at = (offset: number): SimOptions => ({ latencyMs, port: portBase === 0 ? 0 : portBase + offset });
 
   const github = await startGithubSim(at(0));
-  const repository = 'octo/app';
+  const repository = values.repository ?? 'octo/app';
+  if (!/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/.test(repository))
+    throw new Error(`--repository must be owner/repo, got '${repository}'`);
   const token = `ghp_${randomBytes(18).toString('hex')}`;
   github.addRepo(repository);
   github.addToken(token);

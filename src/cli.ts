@@ -13,6 +13,10 @@ export const CLI_INPUTS: [name: string, meaning: string][] = [
   ['provider-url', 'API base URL; required for databricks (the workspace URL)'],
   ['secret-name', 'the Actions secret to write (required)'],
   ['github-token', 'token allowed to write secrets and variables; or env GITHUB_TOKEN (required)'],
+  [
+    'github-api-url',
+    'GitHub API URL; or env GITHUB_API_URL (default https://api.github.com; GHES: https://HOST/api/v3)'
+  ],
   ['repositories', 'owner/repo list (newline or comma); default --repository'],
   ['environment', 'write environment secrets of this environment'],
   ['organization', 'write one organisation secret instead'],
@@ -33,12 +37,7 @@ export const CLI_INPUTS: [name: string, meaning: string][] = [
 const FLAGS = new Set(['dry-run', 'output-token']);
 /** Runner variables the action reads from its environment. */
 const RUNNER_OPTIONS: [name: string, variable: string, meaning: string][] = [
-  ['repository', 'GITHUB_REPOSITORY', 'owner/repo holding the state variable (required)'],
-  [
-    'github-api-url',
-    'GITHUB_API_URL',
-    'GitHub API URL (default https://api.github.com; GHES: https://HOST/api/v3)'
-  ]
+  ['repository', 'GITHUB_REPOSITORY', 'owner/repo holding the state variable (required)']
 ];
 
 export const USAGE = [
@@ -184,7 +183,7 @@ export async function main(
     },
     env: {
       GITHUB_REPOSITORY: (flag('repository') as string | undefined) ?? env.GITHUB_REPOSITORY,
-      GITHUB_API_URL: (flag('github-api-url') as string | undefined) ?? env.GITHUB_API_URL
+      GITHUB_API_URL: env.GITHUB_API_URL
     },
     setSecret: (value) => redactor.add(value),
     setOutput: (name, value) => outputs.push([name, value]),

@@ -48,6 +48,7 @@ export const NON_CREDENTIAL_INPUTS = [
   'provider',
   'provider-url',
   'secret-name',
+  'github-api-url',
   'repositories',
   'environment',
   'organization',
@@ -405,8 +406,11 @@ function parseProviderUrl(step: Step, spec: ProviderSpec): string {
 }
 
 function parseGitHub(step: Step) {
-  const githubApi = parseApiUrl(step.env.GITHUB_API_URL?.trim() || 'https://api.github.com');
-  if (githubApi.problem) step.problems.add('GITHUB_API_URL', `GITHUB_API_URL: ${githubApi.problem}`);
+  // The input first (the runner sets GITHUB_API_URL itself for a `uses:` step), then the runner's.
+  const given = step.read('github-api-url');
+  const source = given ? 'github-api-url' : 'GITHUB_API_URL';
+  const githubApi = parseApiUrl(given || step.env.GITHUB_API_URL?.trim() || 'https://api.github.com');
+  if (githubApi.problem) step.problems.add(source, `${source}: ${githubApi.problem}`);
   const currentRepository = step.env.GITHUB_REPOSITORY?.trim() ?? '';
   const repositoryProblem = checkRepository(currentRepository);
   if (repositoryProblem)
