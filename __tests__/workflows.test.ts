@@ -18,6 +18,7 @@ const WORKFLOWS = readdirSync(new URL('../.github/workflows', import.meta.url))
   .sort();
 
 interface Step {
+  id?: string;
   name?: string;
   uses?: string;
   run?: string;
