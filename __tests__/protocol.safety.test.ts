@@ -212,6 +212,21 @@ describe.each(PROVIDERS)('protocol safety: %s', (name) => {
       });
     });
 
+    test('a failure after this run wrote the state is not blamed on another run', async () => {
+      world.github.addRepo('octo/lib');
+      const { firstValue } = await selfRotation();
+      world.github.fault({
+        method: 'PUT',
+        path: `/repos/octo/lib/actions/secrets/${SECRET}`,
+        status: 422,
+        times: Infinity
+      });
+      const partial = await world.run({}, { actingToken: firstValue, repositories: [REPO, 'octo/lib'] });
+      expect(partial.outcome).toBe('failed');
+      expect(world.state()?.tokenId).toBe(partial.token?.id);
+      expect(partial.errors.join('\n')).not.toMatch(/another rotation/);
+    });
+
     test('two runs at once: the second stops before any change, the first completes', async () => {
       const { firstValue } = await selfRotation();
       world.sim.fault({ ...CREATE_REQUEST[name], delayMs: 600 });

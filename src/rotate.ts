@@ -1,7 +1,8 @@
 import { describeTarget } from './github/targets.js';
 import { acquireLock, leaseCovers, lockStillOurs, releaseLock, type HeldLock } from './protocol/lock.js';
 import { preflight, resolveRun } from './protocol/preflight.js';
-import { recordState } from './protocol/record.js';
+import { newStateOf, recordState } from './protocol/record.js';
+import { serializeState } from './state.js';
 import { discardNewToken } from './protocol/recovery.js';
 import { revokeFailedLeftAs, revokeOwed } from './protocol/revoke.js';
 import { createToken, verifyToken } from './protocol/token.js';
@@ -76,26 +77,30 @@ export async function rotate(plan: RotationPlanInputs, deps: RotateDeps): Promis
   const lock = await acquireLock(deps.lock, deps.now, report.errors);
   if (!lock.ok) return failed(report, lock.leftAs);
   try {
-    return await explainOverlap(await rotateOwned(plan, deps, pre, run, report, lock.held), deps, pre);
+    const seen: Seen = { stateTexts: [pre.stateText], overlapReported: false };
+    return await explainOverlap(await rotateOwned(plan, deps, pre, run, report, lock.held, seen), deps, seen);
   } finally {
     const problem = await releaseLock(deps.lock, lock.held, deps.now);
     if (problem) deps.log.warning(problem);
   }
 }
 
+/** What a run knows of the state: the texts it read or wrote, and whether it reported an overlap. */
+interface Seen {
+  stateTexts: (string | undefined)[];
+  overlapReported: boolean;
+}
+
 /**
  * A run that failed after taking the lock looks once more at the state (on failure only, so it
- * costs a clean run nothing): when another run changed it meanwhile, that is the likelier cause,
- * e.g. provider-token refused because that run rotated and revoked it.
+ * costs a clean run nothing): when it holds a text this run neither read nor wrote, another run
+ * changed it meanwhile, the likelier cause (e.g. provider-token refused because that run rotated
+ * and revoked it).
  */
-async function explainOverlap(
-  report: RotationReport,
-  deps: RotateDeps,
-  pre: Preflight
-): Promise<RotationReport> {
-  if (report.outcome !== 'failed' || report.errors.some((e) => e.includes('another rotation'))) return report;
-  const now = await deps.state.read().catch(() => pre.stateText);
-  if (now !== pre.stateText)
+async function explainOverlap(report: RotationReport, deps: RotateDeps, seen: Seen): Promise<RotationReport> {
+  if (report.outcome !== 'failed' || seen.overlapReported) return report;
+  const now = await deps.state.read().catch(() => seen.stateTexts[0]);
+  if (!seen.stateTexts.includes(now))
     report.errors.unshift(
       `The state ${deps.stateLabel} changed while this run was rotating: another rotation of the same secret ran meanwhile, and may have replaced provider-token. Give the workflow a concurrency: group, and run again with the secret's current value.${seeDocs('faults')}.`
     );
@@ -109,7 +114,8 @@ async function rotateOwned(
   pre: Preflight,
   run: RunPlan,
   report: RotationReport,
-  held: HeldLock
+  held: HeldLock,
+  seen: Seen
 ): Promise<RotationReport> {
   const created = await createToken(plan, deps, pre, run, report);
   if (!created.ok) return failed(report, created.leftAs);
@@ -126,6 +132,7 @@ async function rotateOwned(
   if (!verified.ok) return failed(report, verified.leftAs);
   if (stateNow !== pre.stateText || !stillOurs) {
     held.lost = !stillOurs;
+    seen.overlapReported = true;
     report.errors.push(
       stillOurs
         ? `The state ${deps.stateLabel} changed while this run was rotating: another rotation of the same secret ran meanwhile. Give the workflow a concurrency: group so rotations never overlap.${seeDocs('faults')}.`
@@ -147,7 +154,11 @@ async function rotateOwned(
   const states = await writeTargets(deps, pre, token, report);
   const settled = await settleWrites(states, deps, pre, run, token, report);
   if (!settled.ok) return failed(report, settled.leftAs);
-  const recorded = await recordState(plan, deps, pre, run, token, report, settled.incomplete);
+  const state = newStateOf(plan, deps, run, report, settled.incomplete);
+  const text = serializeState(state);
+  // A write without an answer may have stored it: this text is this run's either way.
+  seen.stateTexts.push(text);
+  const recorded = await recordState({ state, text }, deps, pre, run, token, report);
   if (!recorded.ok) return failed(report, recorded.leftAs);
   if (settled.incomplete.length > 0) return failed(report, partialLeftAs(report, token, run));
 

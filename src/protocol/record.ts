@@ -1,5 +1,5 @@
 import type { NewToken } from '../providers/index.js';
-import { serializeState, type RotationState } from '../state.js';
+import type { RotationState } from '../state.js';
 import { discardNewToken, putBack } from './recovery.js';
 import { isSelfRotation } from './write.js';
 import { describeIds, messageOf } from './wording.js';
@@ -45,19 +45,21 @@ async function undoUnrecorded(token: NewToken, deps: RotateDeps, pre: Preflight,
   );
 }
 
-/** Step 6: record the new token and the IDs owed revocation, before revoking anything. */
+/**
+ * Step 6: record the new token and the IDs owed revocation, before revoking anything.
+ * `state` is newStateOf()'s and `text` its serialisation, which the caller keeps to tell its own
+ * write from another run's.
+ */
 export async function recordState(
-  plan: RotationPlanInputs,
+  { state, text }: { state: RotationState; text: string },
   deps: RotateDeps,
   pre: Preflight,
   run: RunPlan,
   token: NewToken,
-  report: RotationReport,
-  incomplete: number[]
+  report: RotationReport
 ): Promise<Step<object>> {
-  const state = newStateOf(plan, deps, run, report, incomplete);
   try {
-    await deps.state.write(serializeState(state), pre.stateExisted);
+    await deps.state.write(text, pre.stateExisted);
     return { ok: true };
   } catch (err) {
     report.errors.push(messageOf(err));
