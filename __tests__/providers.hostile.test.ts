@@ -375,6 +375,9 @@ describe('paging: every paged list ends (case 10)', () => {
       (e: unknown) => e as ProviderError
     );
   const listRequests = (path: string) => sim.requests.filter((r) => r.pathname === path).length;
+  /** Every list answer (or only the first, `times: 1`) rewritten. */
+  const rewriteLists = (name: 'linode' | 'vercel', rewrite: (body: unknown) => unknown, times = Infinity) =>
+    sim.fault({ method: 'GET', path: LIST[name].path, times, rewrite });
 
   async function start(name: ProviderName) {
     sim = await startProviderSim(name);
@@ -388,12 +391,7 @@ describe('paging: every paged list ends (case 10)', () => {
     'Linode pages: %p fails clearly at once',
     async (pages) => {
       await start('linode');
-      sim.fault({
-        method: 'GET',
-        path: LIST.linode.path,
-        times: Infinity,
-        rewrite: (b) => ({ ...(b as object), pages })
-      });
+      rewriteLists('linode', (b) => ({ ...(b as object), pages }));
       const err = await rejection(provider.list());
       expect(err?.message).toMatch(/^Linode: listing tokens: unexpected response \(pages is/);
       expect(listRequests(LIST.linode.path)).toBe(1);
@@ -402,24 +400,14 @@ describe('paging: every paged list ends (case 10)', () => {
 
   test('Linode: an empty page ends the list, whatever `pages` says', async () => {
     await start('linode');
-    sim.fault({
-      method: 'GET',
-      path: LIST.linode.path,
-      times: Infinity,
-      rewrite: (b) => ({ ...(b as object), pages: 50 })
-    });
+    rewriteLists('linode', (b) => ({ ...(b as object), pages: 50 }));
     expect(await provider.list()).toHaveLength(1);
     expect(listRequests(LIST.linode.path)).toBe(2);
   });
 
   test('Linode: a page that is not the one asked for (a server ignoring `page`) fails clearly', async () => {
     await start('linode');
-    sim.fault({
-      method: 'GET',
-      path: LIST.linode.path,
-      times: Infinity,
-      rewrite: (b) => ({ ...(b as object), page: 1, pages: 3 })
-    });
+    rewriteLists('linode', (b) => ({ ...(b as object), page: 1, pages: 3 }));
     await expect(provider.list()).rejects.toThrow(
       /unexpected response \(page 2 was asked for, page 1 answered\)/
     );
@@ -429,16 +417,11 @@ describe('paging: every paged list ends (case 10)', () => {
   test('Vercel: a cursor that never ends fails at 100 pages rather than returning a list cut short', async () => {
     await start('vercel');
     let n = 0;
-    sim.fault({
-      method: 'GET',
-      path: LIST.vercel.path,
-      times: Infinity,
-      // Each page shows one more token, and points to one more page.
-      rewrite: (b) => ({
-        ...(mutate(b, ['tokens', 0, 'id'], `tok_page${n}`) as object),
-        pagination: { count: 1, next: 9e12 + n++, prev: null }
-      })
-    });
+    // Each page shows one more token, and points to one more page.
+    rewriteLists('vercel', (b) => ({
+      ...(mutate(b, ['tokens', 0, 'id'], `tok_page${n}`) as object),
+      pagination: { count: 1, next: 9e12 + n++, prev: null }
+    }));
     const err = await rejection(provider.list());
     expect(err?.message).toMatch(
       /^Vercel: listing tokens: unexpected response \(the list goes on past 100 pages\)/
@@ -448,12 +431,7 @@ describe('paging: every paged list ends (case 10)', () => {
 
   test('Vercel: a page with nothing new ends the list; a token is listed once however often it is shown', async () => {
     await start('vercel');
-    sim.fault({
-      method: 'GET',
-      path: LIST.vercel.path,
-      times: Infinity,
-      rewrite: (b) => ({ ...(b as object), pagination: { count: 1, next: 9e12, prev: null } })
-    });
+    rewriteLists('vercel', (b) => ({ ...(b as object), pagination: { count: 1, next: 9e12, prev: null } }));
     expect(await provider.list()).toHaveLength(1);
     expect(listRequests(LIST.vercel.path)).toBe(2);
   });
@@ -461,15 +439,10 @@ describe('paging: every paged list ends (case 10)', () => {
   test('Vercel: a repeated cursor ends the list, even on a page with new tokens', async () => {
     await start('vercel');
     let n = 0;
-    sim.fault({
-      method: 'GET',
-      path: LIST.vercel.path,
-      times: Infinity,
-      rewrite: (b) => ({
-        ...(mutate(b, ['tokens', 0, 'id'], `tok_page${n++}`) as object),
-        pagination: { count: 1, next: 9e12, prev: null }
-      })
-    });
+    rewriteLists('vercel', (b) => ({
+      ...(mutate(b, ['tokens', 0, 'id'], `tok_page${n++}`) as object),
+      pagination: { count: 1, next: 9e12, prev: null }
+    }));
     expect((await provider.list()).map((t) => t.id)).toEqual(['tok_page0', 'tok_page1']);
     expect(listRequests(LIST.vercel.path)).toBe(2);
   });
@@ -477,26 +450,17 @@ describe('paging: every paged list ends (case 10)', () => {
   test('Vercel: an empty page ends the list, even with a next cursor', async () => {
     await start('vercel');
     let n = 0;
-    sim.fault({
-      method: 'GET',
-      path: LIST.vercel.path,
-      times: Infinity,
-      rewrite: (b) => ({
-        tokens: n++ === 0 ? (b as { tokens: unknown[] }).tokens : [],
-        pagination: { next: 9e12 + n }
-      })
-    });
+    rewriteLists('vercel', (b) => ({
+      tokens: n++ === 0 ? (b as { tokens: unknown[] }).tokens : [],
+      pagination: { next: 9e12 + n }
+    }));
     expect(await provider.list()).toHaveLength(1);
     expect(listRequests(LIST.vercel.path)).toBe(2);
   });
 
   test.each([[{}], [true], [''], [[1]]])('Vercel: a pagination.next of %p fails clearly', async (next) => {
     await start('vercel');
-    sim.fault({
-      method: 'GET',
-      path: LIST.vercel.path,
-      rewrite: (b) => ({ ...(b as object), pagination: { next } })
-    });
+    rewriteLists('vercel', (b) => ({ ...(b as object), pagination: { next } }), 1);
     await expect(provider.list()).rejects.toThrow(
       /unexpected response \(pagination.next is neither a number nor a string\)/
     );
