@@ -33,7 +33,12 @@ import { clientFor } from './helpers/providers.js';
  * no answer at run time, the simulators' answers against the SDK's models.
  */
 const DAY = 86_400_000;
-const create = { name: 'ci', expiresAt: new Date(Date.now() + DAY), lifetimeSeconds: 86_400 };
+const create = {
+  name: 'ci',
+  expiresAt: new Date(Date.now() + DAY),
+  lifetimeSeconds: 86_400,
+  replacing: null
+};
 const rejection = (p: Promise<unknown>) =>
   p.then(
     () => undefined,

@@ -1,7 +1,7 @@
 import type { ProviderName } from '../src/providers/index.js';
 import { checkExchanges } from './helpers/contracts-openapi.js';
 import { answerProblems } from './helpers/contracts-providers.js';
-import { CREATE_REQUEST } from './helpers/providers.js';
+import { kitOf } from './helpers/kit/index.js';
 import { REPO, SECRET, startWorld } from './helpers/world.js';
 
 /**
@@ -44,8 +44,8 @@ describe('a renamed field in an answer fails the contract checks', () => {
   test.each(cases)('$provider: the create answer', async ({ provider, rewrite, problem }) => {
     const world = await startWorld(provider);
     try {
-      world.sim.fault({ ...CREATE_REQUEST[provider], rewrite });
-      const plan = provider === 'linode' ? { scopes: 'account:read_write' } : {};
+      world.sim.fault({ ...kitOf(provider).create, rewrite });
+      const plan = kitOf(provider).plan ?? {};
       const report = await world.run(plan);
       const drifted = world.sim.requests.filter((r) => r.faulted);
       expect(drifted).toHaveLength(1);

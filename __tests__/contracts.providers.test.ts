@@ -21,7 +21,8 @@ import {
   useLinodeSdk,
   vercelSdk
 } from './helpers/contracts-providers.js';
-import { PROVIDERS, startProviderSim } from './helpers/providers.js';
+import { kitOf } from './helpers/kit/index.js';
+import { startProviderSim } from './helpers/providers.js';
 import { startWorld } from './helpers/world.js';
 
 const { createPersonalAccessTokenSchema } = linodeValidation as unknown as {
@@ -153,7 +154,8 @@ describe('@linode/api-v4 against the Linode simulator', () => {
 });
 
 /** What the action does with a provider, done once by the provider's SDK: mint, verify, list, revoke. */
-const sdkSessions: Record<ProviderName, (sim: ProviderSim, admin: string) => Promise<void>> = {
+/** The first three providers' SDK sessions; each later provider has its own contracts.<name>.test.ts. */
+const sdkSessions: Partial<Record<ProviderName, (sim: ProviderSim, admin: string) => Promise<void>>> = {
   async vercel(sim, admin) {
     const sdk = vercelSdk(sim as VercelSim, admin);
     const created = await sdk.authentication.createAuthToken({
@@ -203,17 +205,17 @@ const bodyChecks: Record<string, (body: unknown) => Promise<void>> = {
 };
 
 describe("the action's provider requests are the official SDK's", () => {
-  test.each(PROVIDERS)(
+  test.each(Object.keys(sdkSessions) as ProviderName[])(
     '%s: every endpoint the action calls, the SDK calls with the same method; bodies and answers as its models have them',
     async (name) => {
       const sim = await startProviderSim(name);
       const world = await startWorld(name);
       try {
-        await sdkSessions[name](sim, sim.issueToken({ name: 'admin' }).value);
+        await sdkSessions[name]?.(sim, sim.issueToken({ name: 'admin' }).value);
         const sdkEndpoints = new Set(sim.requests.map(endpointOf));
 
         // A bootstrap and a scheduled run: check, create, verify, write, revoke the replaced token.
-        const plan = name === 'linode' ? { scopes: 'account:read_write' } : {};
+        const plan = kitOf(name).plan ?? {};
         expect((await world.run(plan)).errors).toEqual([]);
         expect((await world.run(plan)).outcome).toBe('rotated');
         const sent = world.sim.requests;

@@ -2,6 +2,7 @@ import { startGithubSim, type GithubSim, type ProviderSim } from '../sim/index.j
 import { runAction } from '../scripts/run-action.js';
 import { BAD_INPUTS, VALID_INPUTS } from './helpers/bad-inputs.js';
 import { pool } from './helpers/faults.js';
+import { kitOf } from './helpers/kit/index.js';
 import { PROVIDERS, startProviderSim } from './helpers/providers.js';
 
 const GITHUB_TOKEN = 'github_pat_dist_0123456789';
@@ -25,7 +26,7 @@ describe.each(PROVIDERS)('node dist/index.js with %s', (name) => {
   const inputs = (extra: Record<string, string> = {}) => ({
     provider: name,
     'provider-token': acting.value,
-    'provider-url': sim.url,
+    'provider-url': sim.apiUrl,
     'secret-name': 'api_token',
     'github-token': GITHUB_TOKEN,
     ...extra
@@ -74,6 +75,77 @@ describe.each(PROVIDERS)('node dist/index.js with %s', (name) => {
       second.outputsFile
     ])
       for (const secret of [newest, newValue]) expect(text).not.toContain(secret);
+  });
+
+  const liveIds = () => new Set(sim.liveTokens().map((t) => t.id));
+
+  test("an admin provider-token rotates a deploy token: the successor has the deploy token's permissions, never the admin's", async () => {
+    const kit = kitOf(name);
+    const deploy = kit.permissions?.issueNarrow(sim, 'deploy') ?? sim.issueToken({ name: 'deploy' });
+    const admin = sim.issueToken({ name: 'admin' });
+    const granted = kit.permissions?.of(sim, deploy.id);
+    const adminRun = (extra: Record<string, string> = {}) =>
+      runAction(inputs({ 'provider-token': admin.value, 'secret-name': 'deploy_token', ...extra }), env());
+    const first = await adminRun({ 'previous-token-id': deploy.id });
+    expect(first.stdout).not.toContain('::error::');
+    expect(first.code).toBe(0);
+    const second = await adminRun();
+    expect(second.code).toBe(0);
+    const held = github.secretValue('octo/app', 'DEPLOY_TOKEN') ?? '';
+    const successor = sim.tokens().find((t) => t.value === held);
+    expect(successor && sim.isLive(successor.id)).toBe(true);
+    expect(second.outputs['revoked-token-ids']).toBe(first.outputs['token-id']);
+    expect(sim.isLive(deploy.id)).toBe(false);
+    expect(sim.isLive(admin.id)).toBe(true);
+    if (kit.permissions) {
+      expect(kit.permissions.of(sim, successor?.id ?? '')).toEqual(granted);
+      expect(kit.permissions.of(sim, successor?.id ?? '')).not.toEqual(kit.permissions.of(sim, admin.id));
+    }
+  });
+
+  test('a new token that fails verification is revoked, and nothing else changes', async () => {
+    const own = sim.issueToken({ name: 'bootstrap' }).value;
+    const before = await runAction(
+      inputs({ 'secret-name': 'verify_token', 'provider-token': own, 'previous-token-id': 'current' }),
+      env()
+    );
+    expect(before.code).toBe(0);
+    const value = github.secretValue('octo/app', 'VERIFY_TOKEN') ?? '';
+    const live = liveIds();
+    const { verify, authFailure } = kitOf(name);
+    sim.fault({ ...verify, ...authFailure, times: 20 });
+    const run = await runAction(inputs({ 'secret-name': 'verify_token', 'provider-token': value }), env());
+    sim.clearFaults();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::.*verif/i);
+    expect(github.secretValue('octo/app', 'VERIFY_TOKEN')).toBe(value);
+    expect(liveIds()).toEqual(live);
+  });
+
+  test('a revoke that fails leaves the new token in place, and the re-run revokes the old one', async () => {
+    const own = sim.issueToken({ name: 'bootstrap' }).value;
+    const boot = await runAction(
+      inputs({ 'secret-name': 'revoke_token', 'provider-token': own, 'previous-token-id': 'current' }),
+      env()
+    );
+    expect(boot.code).toBe(0);
+    const old = github.secretValue('octo/app', 'REVOKE_TOKEN') ?? '';
+    const oldId = boot.outputs['token-id'] ?? '';
+    sim.fault({ ...kitOf(name).revoke, status: 500, times: Infinity });
+    const failed = await runAction(inputs({ 'secret-name': 'revoke_token', 'provider-token': old }), env());
+    sim.clearFaults();
+    expect(failed.code).toBe(1);
+    const current = github.secretValue('octo/app', 'REVOKE_TOKEN') ?? '';
+    expect(current).not.toBe(old);
+    expect(sim.isLive(current)).toBe(true);
+    expect(sim.isLive(oldId)).toBe(true);
+    const rerun = await runAction(
+      inputs({ 'secret-name': 'revoke_token', 'provider-token': current }),
+      env()
+    );
+    expect(rerun.code).toBe(0);
+    expect(sim.isLive(oldId)).toBe(false);
+    expect(sim.isLive(github.secretValue('octo/app', 'REVOKE_TOKEN') ?? '')).toBe(true);
   });
 
   test('bad input fails with the input named, before any request', async () => {

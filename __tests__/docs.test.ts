@@ -27,7 +27,8 @@ test("README's What happens when… names every request the fault suite covers",
   const section = readme.split('## What happens when…\n')[1]?.split(/^## /m)[0] ?? '';
   const documentedRequests = [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
   const generated = new Set<string>();
-  for (const provider of ['vercel', 'databricks', 'linode'] as const) {
+  const { PROVIDERS } = await import('./helpers/providers.js');
+  for (const provider of PROVIDERS) {
     const scene = await startScene(provider);
     scene.world.github.clearLog();
     scene.world.sim.clearLog();

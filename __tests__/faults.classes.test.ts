@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
+import { kitOf } from './helpers/kit/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProviderName } from '../src/providers/index.js';
 import type { LoggedRequest } from '../sim/index.js';
-import { PROVIDERS, CREATE_REQUEST } from './helpers/providers.js';
+import { PROVIDERS } from './helpers/providers.js';
 import { REPO, SECRET, STATE_VARIABLE } from './helpers/world.js';
 import { pool, requestSpots, type RequestSpot } from './helpers/faults.js';
 import {
@@ -263,7 +264,7 @@ function bundleEcho(provider: ProviderName) {
       const variant = echoVariants(provider, token).find(
         (x) => x.label.startsWith('400') && /escaped/.test(x.label)
       );
-      const create = CREATE_REQUEST[provider];
+      const create = kitOf(provider).create;
       bed.world.sim.fault({ method: create.method, path: create.path, ...variant?.fault });
       const start = performance.now();
       const action = await bundleRun(bed);

@@ -3,6 +3,7 @@ import { providers } from '../src/providers/index.js';
 import { Redactor } from '../src/redact.js';
 import type { ProviderSim } from '../sim/index.js';
 import { clientFor, PROVIDERS, startProviderSim } from './helpers/providers.js';
+import { kitOf } from './helpers/kit/index.js';
 
 /** The most one request may spend waiting between its attempts (issue 12, case 9). */
 const BUDGET_MS = 15_000;
@@ -36,12 +37,6 @@ function random(seed: number): () => number {
   };
 }
 
-const LIST_PATH = {
-  vercel: '/v6/user/tokens',
-  databricks: '/api/2.0/token/list',
-  linode: '/v4/profile/tokens'
-};
-
 describe.each(PROVIDERS)('%s: backoff', (name) => {
   let sim: ProviderSim;
   let acting: { id: string; value: string };
@@ -71,7 +66,9 @@ describe.each(PROVIDERS)('%s: backoff', (name) => {
           status: a.status,
           headers: a.retryAfter === undefined ? {} : { 'retry-after': a.retryAfter }
         });
-      await http.send({ method: 'GET', path: LIST_PATH[name] }).catch(() => undefined);
+      await http
+        .send({ method: 'GET', path: kitOf(name).list.path, headers: kitOf(name).headers })
+        .catch(() => undefined);
       const total = sleeps.reduce((sum, ms) => sum + ms, 0);
       if (total > BUDGET_MS || sleeps.length > 3 || sim.requests.length > 4 || sleeps.some((ms) => ms < 0))
         broken.push({ answers, sleeps, requests: sim.requests.length });
@@ -85,7 +82,9 @@ describe.each(PROVIDERS)('%s: backoff', (name) => {
     for (const status of ignored) {
       sleeps.length = 0;
       sim.fault({ status, times: Infinity, headers: { 'retry-after': '120' } });
-      await expect(http.send({ method: 'GET', path: LIST_PATH[name] })).rejects.toMatchObject({ status });
+      await expect(
+        http.send({ method: 'GET', path: kitOf(name).list.path, headers: kitOf(name).headers })
+      ).rejects.toMatchObject({ status });
       sim.clearFaults();
       expect({ status, sleeps }).toEqual({ status, sleeps: [500, 1000, 2000] });
     }
@@ -94,7 +93,9 @@ describe.each(PROVIDERS)('%s: backoff', (name) => {
   test('a 429 Retry-After is honoured, cut to what is left of the 15 s budget', async () => {
     const { http, sleeps } = httpFor(sim, acting.value, spec.retryAfterStatuses);
     sim.fault({ status: 429, times: Infinity, headers: { 'retry-after': '6' } });
-    await expect(http.send({ method: 'GET', path: LIST_PATH[name] })).rejects.toBeInstanceOf(HttpError);
+    await expect(
+      http.send({ method: 'GET', path: kitOf(name).list.path, headers: kitOf(name).headers })
+    ).rejects.toBeInstanceOf(HttpError);
     expect(sleeps).toEqual([6000, 6000, 3000]);
   });
 });
@@ -174,7 +175,9 @@ describe('error bodies: parsed, then redacted, then shown', () => {
   const failure = async (text: string) => {
     sim.fault({ status: 400, text });
     const { http } = httpFor(sim, acting.value);
-    return (await http.send({ method: 'GET', path: LIST_PATH.vercel }).catch((e: unknown) => e)) as HttpError;
+    return (await http
+      .send({ method: 'GET', path: kitOf('vercel').list.path })
+      .catch((e: unknown) => e)) as HttpError;
   };
 
   test('a JSON-escaped credential in an error body is redacted in the parsed body, its text and the message', async () => {

@@ -143,7 +143,7 @@ test('every problem is reported at once, and no credential is echoed', () => {
   const token = 'secret value with spaces';
   const err = (() => {
     try {
-      parse({ provider: 'heroku', 'secret-name': '', 'github-token': token, lifetime: 'x' });
+      parse({ provider: 'gitlab', 'secret-name': '', 'github-token': token, lifetime: 'x' });
     } catch (e) {
       return e as InputError;
     }

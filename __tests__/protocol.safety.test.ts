@@ -1,5 +1,7 @@
 import type { ProviderName } from '../src/providers/index.js';
-import { CREATE_REQUEST, PROVIDERS } from './helpers/providers.js';
+import { setAt } from './helpers/json-path.js';
+import { kitOf } from './helpers/kit/index.js';
+import { PROVIDERS } from './helpers/providers.js';
 import {
   LOCK_VARIABLE,
   mutations,
@@ -20,18 +22,8 @@ const TOKEN_NAME = `ci-token-rotator:${REPO}:${SECRET}`;
 const SECRET_PUT = { method: 'PUT', path: `/repos/${REPO}/actions/secrets/${SECRET}` };
 const STORED_BUT_500 = { ...SECRET_PUT, status: 500, afterHandling: true };
 
-/** A create answer whose expiry no date parser can read, per provider. */
-const UNREADABLE_EXPIRY: Record<ProviderName, (body: unknown) => unknown> = {
-  vercel: (b) => {
-    const body = b as { token: Record<string, unknown> };
-    return { ...body, token: { ...body.token, expiresAt: 'soon' } };
-  },
-  databricks: (b) => {
-    const body = b as { token_info: Record<string, unknown> };
-    return { ...body, token_info: { ...body.token_info, expiry_time: 'soon' } };
-  },
-  linode: (b) => ({ ...(b as object), expiry: 'garbage' })
-};
+/** A create answer whose expiry no date parser can read. */
+const unreadableExpiry = (name: ProviderName) => (body: unknown) => setAt(body, kitOf(name).expiry, 'soon');
 
 const lockRecord = (over: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -198,7 +190,7 @@ describe.each(PROVIDERS)('protocol safety: %s', (name) => {
 
     test('a lock taken over by another run meanwhile: this run undoes its own token and leaves their lock', async () => {
       const { firstValue } = await selfRotation();
-      world.sim.fault({ ...CREATE_REQUEST[name], delayMs: 400 });
+      world.sim.fault({ ...kitOf(name).create, delayMs: 400 });
       // As if another run found the lock expired at the same moment, removed it and made its own.
       setTimeout(() => world.github.setVariable(REPO, LOCK_VARIABLE, lockRecord()), 150);
       const report = await world.run({}, { actingToken: firstValue });
@@ -229,7 +221,7 @@ describe.each(PROVIDERS)('protocol safety: %s', (name) => {
 
     test('two runs at once: the second stops before any change, the first completes', async () => {
       const { firstValue } = await selfRotation();
-      world.sim.fault({ ...CREATE_REQUEST[name], delayMs: 600 });
+      world.sim.fault({ ...kitOf(name).create, delayMs: 600 });
       const a = world.run({}, { actingToken: firstValue });
       await new Promise((resolve) => setTimeout(resolve, 200));
       const b = await world.run({}, { actingToken: firstValue });
@@ -325,8 +317,7 @@ describe.each(PROVIDERS)('protocol safety: %s', (name) => {
 
     test('the bootstrap token named by previous-token-id is remembered with its name and revoked by a later run', async () => {
       world.sim.fault({
-        method: name === 'databricks' ? 'POST' : 'DELETE',
-        path: revokePath(name),
+        ...kitOf(name).revoke,
         status: 400,
         times: 1
       });
@@ -342,14 +333,14 @@ describe.each(PROVIDERS)('protocol safety: %s', (name) => {
   test('(7) previous-token-id that names no live token fails before anything is created', async () => {
     await selfRotation();
     const tokens = world.sim.tokens().length;
-    const report = await world.run({ previousTokenId: name === 'linode' ? '999999' : 'tok_missing1' });
+    const report = await world.run({ previousTokenId: kitOf(name).unknownId });
     expect(report.outcome).toBe('failed');
     expect(report.errors.join('\n')).toMatch(/previous-token-id: .* is not among the live tokens/);
     expect(world.sim.tokens()).toHaveLength(tokens);
   });
 
   test('(12) a create answer with an unreadable expiry: the minted token is revoked and the run says so', async () => {
-    world.sim.fault({ ...CREATE_REQUEST[name], rewrite: UNREADABLE_EXPIRY[name] });
+    world.sim.fault({ ...kitOf(name).create, rewrite: unreadableExpiry(name) });
     const report = await world.run();
     expect(report.outcome).toBe('failed');
     const minted = world.sim.tokens().filter((t) => t.name === TOKEN_NAME);
@@ -377,11 +368,3 @@ describe.each(PROVIDERS)('protocol safety: %s', (name) => {
     expect(world.state()?.tokenId).toBe(report.token?.id);
   });
 });
-
-function revokePath(name: ProviderName): RegExp {
-  return {
-    vercel: /^\/v3\/user\/tokens\//,
-    databricks: /^\/api\/2\.0\/token\/delete$/,
-    linode: /^\/v4\/profile\/tokens\//
-  }[name];
-}

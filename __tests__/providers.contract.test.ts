@@ -1,4 +1,5 @@
 import { ProviderError } from '../src/providers/errors.js';
+import { providers } from '../src/providers/index.js';
 import type { ProviderSim } from '../sim/index.js';
 import { clientFor, PROVIDERS, startProviderSim } from './helpers/providers.js';
 
@@ -19,7 +20,8 @@ describe.each(PROVIDERS)('%s provider contract', (name) => {
     provider.create({
       name: 'ci-token-rotator:octo/app:TOKEN',
       expiresAt: new Date(Date.now() + 7 * DAY),
-      lifetimeSeconds: 7 * 86400
+      lifetimeSeconds: 7 * 86400,
+      replacing: null
     });
 
   test('checkAccess finds the acting token', async () => {
@@ -71,7 +73,7 @@ describe.each(PROVIDERS)('%s provider contract', (name) => {
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ kind: 'auth' });
     expect((err as Error).message).toMatch(
-      new RegExp(`^${name}: checking provider-token failed with HTTP 40[13]`, 'i')
+      new RegExp(`^${providers[name].label}: checking provider-token failed with HTTP 40[13]`, 'i')
     );
     expect((err as Error).message).toContain('provider-token');
   });

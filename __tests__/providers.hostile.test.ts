@@ -1,6 +1,8 @@
 import { ProviderError } from '../src/providers/errors.js';
 import { providers, type NewToken, type Provider, type ProviderName } from '../src/providers/index.js';
 import type { ProviderSim } from '../sim/index.js';
+import { REMOVED, setAt } from './helpers/json-path.js';
+import { kitOf, type JsonPath, type KitRead } from './helpers/kit/index.js';
 import { clientFor, PROVIDERS, startProviderSim } from './helpers/providers.js';
 
 /**
@@ -14,50 +16,14 @@ const DAY = 86_400_000;
 const createRequest = {
   name: 'ci-token-rotator:octo/app:TOKEN',
   expiresAt: new Date(Date.now() + 7 * DAY),
-  lifetimeSeconds: 7 * 86400
+  lifetimeSeconds: 7 * 86400,
+  replacing: null
 };
 /** Four attempts for each of at most 100 pages, and a few more. */
 const MAX_REQUESTS = 4 * 100 + 4;
 
-type Call = 'list' | 'checkAccess' | 'create' | 'verify';
-interface Read {
-  call: Call;
-  method: string;
-  path: string;
-}
-
-/** Every answer whose body the provider client reads, and the calls that read it. */
-const READS: Record<ProviderName, Read[]> = {
-  vercel: [
-    { call: 'list', method: 'GET', path: '/v6/user/tokens' },
-    { call: 'checkAccess', method: 'GET', path: '/v6/user/tokens' },
-    { call: 'checkAccess', method: 'GET', path: '/v5/user/tokens/current' },
-    { call: 'verify', method: 'GET', path: '/v5/user/tokens/current' },
-    { call: 'create', method: 'POST', path: '/v3/user/tokens' }
-  ],
-  databricks: [
-    { call: 'list', method: 'GET', path: '/api/2.0/token/list' },
-    { call: 'checkAccess', method: 'GET', path: '/api/2.0/token/list' },
-    { call: 'verify', method: 'GET', path: '/api/2.0/token/list' },
-    { call: 'create', method: 'POST', path: '/api/2.0/token/create' }
-  ],
-  linode: [
-    { call: 'list', method: 'GET', path: '/v4/profile/tokens' },
-    { call: 'checkAccess', method: 'GET', path: '/v4/profile/tokens' },
-    { call: 'verify', method: 'GET', path: '/v4/profile' },
-    { call: 'create', method: 'POST', path: '/v4/profile/tokens' }
-  ]
-};
-
-/** Where the minted token's ID is in each create answer. */
-const CREATED_ID: Record<ProviderName, string[]> = {
-  vercel: ['token', 'id'],
-  databricks: ['token_info', 'token_id'],
-  linode: ['id']
-};
-
-type Path = (string | number)[];
-const REMOVED = Symbol('removed');
+type Read = KitRead;
+type Path = JsonPath;
 const REPLACEMENTS: [string, unknown][] = [
   ['removed', REMOVED],
   ['{}', {}],
@@ -79,17 +45,10 @@ function fieldsOf(value: unknown, at: Path = []): Path[] {
   return out;
 }
 
-function mutate(body: unknown, path: Path, replacement: unknown): unknown {
-  if (path.length === 0) return replacement === REMOVED ? undefined : replacement;
-  const copy = structuredClone(body) as Record<string | number, unknown>;
-  let parent: Record<string | number, unknown> | undefined = copy;
-  for (const key of path.slice(0, -1)) parent = parent?.[key] as Record<string | number, unknown> | undefined;
-  const last = path[path.length - 1] as string | number;
-  if (typeof parent !== 'object' || parent === null) return copy;
-  if (replacement === REMOVED) delete parent[last];
-  else parent[last] = replacement;
-  return copy;
-}
+const mutate = setAt;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** How a client names the list's array in an error: its path, or the answer itself. */
+const arrayLabel = (name: ProviderName) => kitOf(name).list.array.join('.') || 'the answer';
 
 const validDate = (d: unknown) => d === null || (d instanceof Date && Number.isFinite(d.getTime()));
 
@@ -110,7 +69,9 @@ function errorProblem(name: ProviderName, err: unknown): string | undefined {
   if (!err.message.startsWith(`${label}: `)) return `message not prefixed: ${err.message}`;
   if (/TypeError|RangeError|Invalid time value|\[object Object\]/.test(err.message))
     return `raw error: ${err.message}`;
-  if (!/unexpected response \(.+\)|failed with HTTP \d{3}/.test(err.message))
+  // A changed field can also turn the answer into a definite refusal the provider words itself.
+  const refusal = err.kind === 'permission' && /provider-token|token-owner/.test(err.message);
+  if (!refusal && !/unexpected response \(.+\)|failed with HTTP \d{3}/.test(err.message))
     return `unclear: ${err.message}`;
   return undefined;
 }
@@ -154,7 +115,7 @@ describe.each(PROVIDERS)('%s: every answer read, each field removed or of anothe
   });
   afterEach(() => sim.close());
 
-  const run = (call: Call): Promise<unknown> =>
+  const run = (call: KitRead['call']): Promise<unknown> =>
     call === 'verify'
       ? provider.verify(verified)
       : call === 'create'
@@ -214,14 +175,14 @@ describe.each(PROVIDERS)('%s: every answer read, each field removed or of anothe
     const unclear = errorProblem(name, err);
     if (unclear) return unclear;
     if (!err.ambiguous) return 'a minted token, an unambiguous error';
-    const idPath = CREATED_ID[name];
+    const idPath = kitOf(name).createdId;
     const idUnreadable = path.every((key, i) => idPath[i] === key);
     if (err.mintedId !== (idUnreadable ? undefined : minted.id))
       return `mintedId ${String(err.mintedId)}, minted ${minted.id}`;
     return undefined;
   }
 
-  test.each(READS[name].map((r) => [`${r.call}: ${r.method} ${r.path}`, r] as const))(
+  test.each(kitOf(name).reads.map((r) => [`${r.call}: ${r.method} ${r.path}`, r] as const))(
     '%s',
     async (_title, read) => {
       sim.clearLog();
@@ -241,29 +202,6 @@ describe.each(PROVIDERS)('%s: every answer read, each field removed or of anothe
     60_000
   );
 });
-
-/** The list answer's array, the field of each create answer that holds the expiry, per provider. */
-const LIST: Record<ProviderName, { path: string; array: string }> = {
-  vercel: { path: '/v6/user/tokens', array: 'tokens' },
-  databricks: { path: '/api/2.0/token/list', array: 'token_infos' },
-  linode: { path: '/v4/profile/tokens', array: 'data' }
-};
-const CREATE_PATH: Record<ProviderName, string> = {
-  vercel: '/v3/user/tokens',
-  databricks: '/api/2.0/token/create',
-  linode: '/v4/profile/tokens'
-};
-const EXPIRY: Record<ProviderName, Path> = {
-  vercel: ['token', 'expiresAt'],
-  databricks: ['token_info', 'expiry_time'],
-  linode: ['expiry']
-};
-/** The provider's error body carrying `message` where its wording reads it. */
-const ERROR_BODY: Record<ProviderName, (message: string) => string> = {
-  vercel: (m) => `{"error":{"code":"bad_request","message":"${m}"}}`,
-  databricks: (m) => `{"error_code":"INVALID_PARAMETER_VALUE","message":"${m}"}`,
-  linode: (m) => `{"errors":[{"reason":"${m}"}]}`
-};
 
 describe.each(PROVIDERS)('%s: hostile answers, case by case', (name) => {
   let sim: ProviderSim;
@@ -288,22 +226,21 @@ describe.each(PROVIDERS)('%s: hostile answers, case by case', (name) => {
   test.each(['list', 'checkAccess'] as const)(
     '%s: a 200 {} is an unexpected response, never an empty list (case 8)',
     async (call) => {
-      sim.fault({ method: 'GET', path: LIST[name].path, times: Infinity, rewrite: () => ({}) });
+      sim.fault({ method: 'GET', path: kitOf(name).list.path, times: Infinity, rewrite: () => ({}) });
       const err = await rejection(provider[call]());
       expect(err).toBeInstanceOf(ProviderError);
       expect(err?.message).toMatch(
-        new RegExp(`^${label}: .*unexpected response \\(${LIST[name].array} is not a list\\)`)
+        new RegExp(`^${label}: .*unexpected response \\(${arrayLabel(name)} is not a list\\)`)
       );
     }
   );
 
   test("a listed token whose ID is not of the provider's form fails the list (case 8)", async () => {
-    const bad = name === 'linode' ? -1 : '../../x';
-    const idKey = name === 'databricks' ? 'token_id' : 'id';
+    const { list, malformedListedId } = kitOf(name);
     sim.fault({
       method: 'GET',
-      path: LIST[name].path,
-      rewrite: (b) => mutate(b, [LIST[name].array, 0, idKey], bad)
+      path: list.path,
+      rewrite: (b) => mutate(b, [...list.array, 0, ...list.id], malformedListedId)
     });
     await expect(provider.list()).rejects.toThrow(
       /unexpected response \(.*is not a token ID of the provider's form\)/
@@ -313,13 +250,17 @@ describe.each(PROVIDERS)('%s: hostile answers, case by case', (name) => {
   test.each([['soon'], ['garbage'], [{}], [1e300]])(
     'a create answer whose expiry is %p names the token it minted, so exactly that one can be revoked (case 12)',
     async (expiry) => {
-      sim.fault({ method: 'POST', path: CREATE_PATH[name], rewrite: (b) => mutate(b, EXPIRY[name], expiry) });
+      sim.fault({
+        method: 'POST',
+        path: kitOf(name).create.path,
+        rewrite: (b) => mutate(b, kitOf(name).expiry, expiry)
+      });
       const err = await rejection(provider.create(createRequest));
       const minted = sim.liveTokens().find((t) => t.id !== acting.id);
       expect(minted).toBeDefined();
       expect(err).toBeInstanceOf(ProviderError);
       expect(err).toMatchObject({ kind: 'rejected', ambiguous: true, mintedId: minted?.id });
-      expect(err?.message).toContain(`unexpected response (${EXPIRY[name].join('.')} is not`);
+      expect(err?.message).toContain(`unexpected response (${kitOf(name).expiry.join('.')} is not`);
       expect(err?.message).not.toMatch(/Invalid time value/);
     }
   );
@@ -327,8 +268,8 @@ describe.each(PROVIDERS)('%s: hostile answers, case by case', (name) => {
   test('a create answer whose ID is unreadable stays ambiguous without an ID: the core looks by name (case 12)', async () => {
     sim.fault({
       method: 'POST',
-      path: CREATE_PATH[name],
-      rewrite: (b) => mutate(b, CREATED_ID[name], '../x')
+      path: kitOf(name).create.path,
+      rewrite: (b) => mutate(b, kitOf(name).createdId, '../x')
     });
     const err = await rejection(provider.create(createRequest));
     expect(err).toMatchObject({ kind: 'rejected', ambiguous: true });
@@ -343,7 +284,7 @@ describe.each(PROVIDERS)('%s: hostile answers, case by case', (name) => {
       expect(err).toMatchObject({ kind: 'rejected' });
       expect(err?.message).toMatch(
         new RegExp(
-          `^${label}: revoking token .* refused: it is not ${label === 'Linode' ? 'a Linode' : 'a ' + label} token ID`
+          `^${label}: revoking token .* refused: it is not ${escapeRegExp(providers[name].idDescription)}`
         )
       );
       expect(sim.requests).toEqual([]);
@@ -356,7 +297,9 @@ describe.each(PROVIDERS)('%s: hostile answers, case by case', (name) => {
     sim.fault({
       method: 'GET',
       status: 400,
-      text: ERROR_BODY[name](`token ${escaped} or ${v.toUpperCase()} ${'y'.repeat(2000)}`)
+      text: JSON.stringify(
+        kitOf(name).errorBody(400, `token @@ or ${v.toUpperCase()} ${'y'.repeat(2000)}`)
+      ).replace('@@', escaped)
     });
     const err = await rejection(provider.list());
     expect(err).toBeInstanceOf(ProviderError);
@@ -377,7 +320,7 @@ describe('paging: every paged list ends (case 10)', () => {
   const listRequests = (path: string) => sim.requests.filter((r) => r.pathname === path).length;
   /** Every list answer (or only the first, `times: 1`) rewritten. */
   const rewriteLists = (name: 'linode' | 'vercel', rewrite: (body: unknown) => unknown, times = Infinity) =>
-    sim.fault({ method: 'GET', path: LIST[name].path, times, rewrite });
+    sim.fault({ method: 'GET', path: kitOf(name).list.path, times, rewrite });
 
   async function start(name: ProviderName) {
     sim = await startProviderSim(name);
@@ -394,7 +337,7 @@ describe('paging: every paged list ends (case 10)', () => {
       rewriteLists('linode', (b) => ({ ...(b as object), pages }));
       const err = await rejection(provider.list());
       expect(err?.message).toMatch(/^Linode: listing tokens: unexpected response \(pages is/);
-      expect(listRequests(LIST.linode.path)).toBe(1);
+      expect(listRequests(kitOf('linode').list.path)).toBe(1);
     }
   );
 
@@ -402,7 +345,7 @@ describe('paging: every paged list ends (case 10)', () => {
     await start('linode');
     rewriteLists('linode', (b) => ({ ...(b as object), pages: 50 }));
     expect(await provider.list()).toHaveLength(1);
-    expect(listRequests(LIST.linode.path)).toBe(2);
+    expect(listRequests(kitOf('linode').list.path)).toBe(2);
   });
 
   test('Linode: a page that is not the one asked for (a server ignoring `page`) fails clearly', async () => {
@@ -411,7 +354,7 @@ describe('paging: every paged list ends (case 10)', () => {
     await expect(provider.list()).rejects.toThrow(
       /unexpected response \(page 2 was asked for, page 1 answered\)/
     );
-    expect(listRequests(LIST.linode.path)).toBe(2);
+    expect(listRequests(kitOf('linode').list.path)).toBe(2);
   });
 
   test('Vercel: a cursor that never ends fails at 100 pages rather than returning a list cut short', async () => {
@@ -426,14 +369,14 @@ describe('paging: every paged list ends (case 10)', () => {
     expect(err?.message).toMatch(
       /^Vercel: listing tokens: unexpected response \(the list goes on past 100 pages\)/
     );
-    expect(listRequests(LIST.vercel.path)).toBe(100);
+    expect(listRequests(kitOf('vercel').list.path)).toBe(100);
   });
 
   test('Vercel: a page with nothing new ends the list; a token is listed once however often it is shown', async () => {
     await start('vercel');
     rewriteLists('vercel', (b) => ({ ...(b as object), pagination: { count: 1, next: 9e12, prev: null } }));
     expect(await provider.list()).toHaveLength(1);
-    expect(listRequests(LIST.vercel.path)).toBe(2);
+    expect(listRequests(kitOf('vercel').list.path)).toBe(2);
   });
 
   test('Vercel: a repeated cursor ends the list, even on a page with new tokens', async () => {
@@ -444,7 +387,7 @@ describe('paging: every paged list ends (case 10)', () => {
       pagination: { count: 1, next: 9e12, prev: null }
     }));
     expect((await provider.list()).map((t) => t.id)).toEqual(['tok_page0', 'tok_page1']);
-    expect(listRequests(LIST.vercel.path)).toBe(2);
+    expect(listRequests(kitOf('vercel').list.path)).toBe(2);
   });
 
   test('Vercel: an empty page ends the list, even with a next cursor', async () => {
@@ -455,7 +398,7 @@ describe('paging: every paged list ends (case 10)', () => {
       pagination: { next: 9e12 + n }
     }));
     expect(await provider.list()).toHaveLength(1);
-    expect(listRequests(LIST.vercel.path)).toBe(2);
+    expect(listRequests(kitOf('vercel').list.path)).toBe(2);
   });
 
   test.each([[{}], [true], [''], [[1]]])('Vercel: a pagination.next of %p fails clearly', async (next) => {

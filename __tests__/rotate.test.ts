@@ -1,18 +1,6 @@
-import type { ProviderName } from '../src/providers/index.js';
-import { CREATE_REQUEST, PROVIDERS } from './helpers/providers.js';
+import { kitOf } from './helpers/kit/index.js';
+import { PROVIDERS } from './helpers/providers.js';
 import { mutations, REPO, SECRET, startWorld, STATE_VARIABLE, type World } from './helpers/world.js';
-
-/** Where the new token's verify call goes, per provider (it is not the preflight call on Linode). */
-const VERIFY: Record<ProviderName, { method: string; path: string; skip: number }> = {
-  vercel: { method: 'GET', path: '/v5/user/tokens/current', skip: 1 },
-  databricks: { method: 'GET', path: '/api/2.0/token/list', skip: 1 },
-  linode: { method: 'GET', path: '/v4/profile', skip: 0 }
-};
-const REVOKE: Record<ProviderName, { method: string; path: RegExp }> = {
-  vercel: { method: 'DELETE', path: /^\/v3\/user\/tokens\// },
-  databricks: { method: 'POST', path: /^\/api\/2\.0\/token\/delete$/ },
-  linode: { method: 'DELETE', path: /^\/v4\/profile\/tokens\// }
-};
 
 describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
   let world: World;
@@ -133,7 +121,7 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
   test('verification fails: the new token is revoked, secret and state untouched', async () => {
     const first = await world.run();
     const before = secretValue();
-    world.sim.fault({ ...VERIFY[name], status: name === 'linode' ? 401 : 403, times: 10 });
+    world.sim.fault({ ...kitOf(name).verify, status: kitOf(name).authFailure.status, times: 10 });
     const report = await world.run();
     expect(report.outcome).toBe('failed');
     const created = world.sim.tokens().at(-1);
@@ -149,7 +137,7 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
     const first = await world.run();
     const before = secretValue();
     // An answer without the new token's value (or ID): a token exists that nobody can hold.
-    world.sim.fault({ ...CREATE_REQUEST[name], rewrite: () => ({}) });
+    world.sim.fault({ ...kitOf(name).create, rewrite: () => ({}) });
     const report = await world.run();
     expect(report.outcome).toBe('failed');
     expect(report.errors[0]).toMatch(/creating a token: unexpected response/);
@@ -209,7 +197,7 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
 
   test('the state changed by someone else while this run rotates: it undoes only its own token', async () => {
     const first = await world.run();
-    world.sim.fault({ ...CREATE_REQUEST[name], delayMs: 400 });
+    world.sim.fault({ ...kitOf(name).create, delayMs: 400 });
     const other = JSON.stringify({
       ...JSON.parse(world.github.variable(REPO, STATE_VARIABLE) ?? '{}'),
       rotated_at: 'other run'
@@ -247,7 +235,7 @@ describe.each(PROVIDERS)('rotation protocol: %s', (name) => {
 
   test('revocation fails: the step fails, the state owes it, the next run revokes it', async () => {
     const first = await world.run();
-    world.sim.fault({ ...REVOKE[name], status: 500, times: 10 });
+    world.sim.fault({ ...kitOf(name).revoke, status: 500, times: 10 });
     const second = await world.run();
     expect(second.outcome).toBe('failed');
     expect(world.sim.isLive(secretValue() ?? '')).toBe(true);

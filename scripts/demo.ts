@@ -1,15 +1,14 @@
 /**
- * `npm run demo [-- vercel|databricks|linode]`: starts the simulators, runs the bundled action
+ * `npm run demo [-- vercel|databricks|linode|cloudflare|terraform|heroku]`: starts the simulators, runs the bundled action
  * twice (a bootstrap run, then a scheduled rotation) and shows what the services ended up holding.
  */
-import { startGithubSim } from '../sim/index.js';
-import { startDatabricksSim, startLinodeSim, startVercelSim } from '../sim/index.js';
+import { PROVIDER_SIMS, startGithubSim } from '../sim/index.js';
 import { runAction, type ActionRun } from './run-action.js';
 
 const provider = process.argv[2] ?? 'vercel';
-const starters = { vercel: startVercelSim, databricks: startDatabricksSim, linode: startLinodeSim };
-if (!(provider in starters)) {
-  console.error(`Unknown provider "${provider}": use vercel, databricks or linode.`);
+const starters = PROVIDER_SIMS;
+if (!Object.hasOwn(starters, provider)) {
+  console.error(`Unknown provider "${provider}": use ${Object.keys(starters).join(', ')}.`);
   process.exit(2);
 }
 
@@ -33,11 +32,11 @@ function check(label: string, ok: boolean): void {
 }
 
 try {
-  console.log(`Simulators: GitHub ${github.url}, ${provider} ${sim.url}`);
+  console.log(`Simulators: GitHub ${github.url}, ${provider} ${sim.apiUrl}`);
   console.log(`A token made by hand: ${bootstrap.id} = ${short(bootstrap.value)}`);
   const inputs = {
     provider,
-    'provider-url': sim.url,
+    'provider-url': sim.apiUrl,
     'secret-name': 'API_TOKEN',
     'github-token': GITHUB_TOKEN
   };

@@ -1,20 +1,16 @@
 /**
  * Start the simulators for manual runs and the demo:
- *   npx tsx sim/cli.ts [--provider vercel|databricks|linode] [--latency-ms N] [--port-base N]
+ *   npx tsx sim/cli.ts [--provider vercel|databricks|linode|cloudflare|terraform|heroku]
+ *                      [--latency-ms N] [--port-base N]
  *                      [--repository owner/repo]
  * Prints one JSON object with URLs and seeded credentials, then runs until SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { startDatabricksSim } from './databricks.js';
 import { startGithubSim } from './github.js';
-import { startLinodeSim } from './linode.js';
 import type { ProviderSim } from './provider.js';
+import { PROVIDER_SIMS as PROVIDERS, type SimulatedProvider as ProviderName } from './registry.js';
 import type { SimOptions } from './server.js';
-import { startVercelSim } from './vercel.js';
-
-const PROVIDERS = { vercel: startVercelSim, databricks: startDatabricksSim, linode: startLinodeSim } as const;
-type ProviderName = keyof typeof PROVIDERS;
 
 function count(name: string, raw: string | undefined): number {
   const n = Number(raw ?? 0);
@@ -54,7 +50,7 @@ async function main(): Promise<void> {
     const sim: ProviderSim = await PROVIDERS[name](at(names.indexOf(name) + 1));
     servers.push(sim);
     const seeded = sim.issueToken({ name: 'seeded by sim/cli' });
-    out[name] = { url: sim.url, token: seeded.value, tokenId: seeded.id };
+    out[name] = { url: sim.apiUrl, token: seeded.value, tokenId: seeded.id };
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);
 

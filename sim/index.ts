@@ -4,3 +4,7 @@ export * from './github.js';
 export * from './vercel.js';
 export * from './databricks.js';
 export * from './linode.js';
+export * from './cloudflare.js';
+export * from './terraform.js';
+export * from './heroku.js';
+export * from './registry.js';

@@ -16,6 +16,8 @@ export interface IssueOptions {
 }
 
 export interface ProviderSim extends SimServer {
+  /** provider-url for the action: the server's URL plus the API's base path, if it has one. */
+  readonly apiUrl: string;
   /** Seed a token as if a user made it by hand. */
   issueToken(opts?: IssueOptions): { id: string; value: string };
   /** Exists, not revoked, not expired (per now()). */
@@ -32,6 +34,12 @@ export abstract class ProviderSimBase<T extends SimToken, O extends IssueOptions
   implements ProviderSim
 {
   private readonly store: T[] = [];
+  /** Where the API's paths start (Cloudflare: /client/v4); '' when at the root. */
+  protected readonly apiBasePath: string = '';
+
+  get apiUrl(): string {
+    return this.url + this.apiBasePath;
+  }
 
   /** Build a new token (id, value, service extras); the base stores it. */
   protected abstract mint(opts: O): T;

@@ -8,7 +8,7 @@ import { Redactor } from './redact.js';
 
 /** Every action.yml input, in its order; a test keeps this list equal to action.yml. */
 export const CLI_INPUTS: [name: string, meaning: string][] = [
-  ['provider', 'vercel, databricks or linode (required)'],
+  ['provider', 'vercel, databricks, linode, cloudflare, terraform or heroku (required)'],
   ['provider-token', 'token for the provider API; or env PROVIDER_TOKEN (required)'],
   ['provider-url', 'API base URL; required for databricks (the workspace URL)'],
   ['secret-name', 'the Actions secret to write (required)'],
@@ -25,6 +25,7 @@ export const CLI_INPUTS: [name: string, meaning: string][] = [
   ['lifetime', 'lifetime of the new token: 90m, 36h, 7d, 2w (default 7d)'],
   ['token-name', 'name given to new tokens (default ci-token-rotator:{owner/repo}:{SECRET_NAME})'],
   ['scopes', 'linode only: space-separated OAuth scopes'],
+  ['token-owner', 'cloudflare account/<id> or terraform team/<id>; default the acting user'],
   ['state-variable', 'Actions variable holding the state (default {SECRET_NAME}_TOKEN_STATE)'],
   ['previous-token-id', 'ID to revoke instead of the recorded one; "current" = provider-token'],
   ['keep-previous', 'how many replaced tokens to leave alive (default 0)'],

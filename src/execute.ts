@@ -74,7 +74,12 @@ export async function execute(io: RunIO): Promise<RotationReport | undefined> {
       log: io.info
     });
 
-    const provider = spec.create({ baseUrl: inputs.providerUrl, actingToken: inputs.providerToken, http });
+    const provider = spec.create({
+      baseUrl: inputs.providerUrl,
+      actingToken: inputs.providerToken,
+      http,
+      owner: inputs.tokenOwner
+    });
     const state = gitHubVariableState(octokit, inputs.currentRepository, inputs.stateVariable);
     const stateLabel = `variable ${inputs.stateVariable} in ${inputs.currentRepository}`;
     if (inputs.mode === 'check') {

@@ -190,9 +190,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       authorization: `Bearer ${req.token ?? options.token}`,
       accept: 'application/json',
       'user-agent': options.userAgent ?? 'ci-token-rotator',
+      ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+      // A provider's own media types (JSON:API, Heroku's versioned Accept) win over the defaults.
       ...req.headers
     };
-    if (req.body !== undefined) headers['content-type'] = 'application/json';
     let res: Dispatcher.ResponseData;
     let text: string;
     try {

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { seeDocs } from './docs.js';
 import { SECRET_TYPES, VISIBILITIES, type SecretType, type Visibility } from './github/targets.js';
-import { providers, PROVIDER_NAMES, type ProviderName, type ProviderSpec } from './providers/index.js';
+import {
+  providers,
+  PROVIDER_NAMES,
+  type ProviderName,
+  type ProviderSpec,
+  type TokenOwner
+} from './providers/index.js';
 
 export interface Inputs {
   provider: ProviderName;
@@ -23,6 +29,8 @@ export interface Inputs {
   lifetimeSeconds: number;
   tokenName: string;
   scopes?: string;
+  /** Whose tokens are rotated, when not the acting user's own (token-owner). */
+  tokenOwner?: TokenOwner;
   stateVariable: string;
   previousTokenId?: string;
   keepPrevious: number;
@@ -57,6 +65,7 @@ export const NON_CREDENTIAL_INPUTS = [
   'lifetime',
   'token-name',
   'scopes',
+  'token-owner',
   'state-variable',
   'previous-token-id',
   'keep-previous',
@@ -401,8 +410,9 @@ function parseProviderUrl(step: Step, spec: ProviderSpec): string {
   }
   const parsed = parseApiUrl(value || (spec.defaultUrl ?? ''));
   if (parsed.problem) step.problems.add('provider-url', `provider-url: ${parsed.problem}`);
-  // Linode's paths carry /v4 themselves; accept the documented base URL with it too.
-  return spec.name === 'linode' ? (parsed.url ?? '').replace(/\/v4$/, '') : (parsed.url ?? '');
+  const url = parsed.url ?? '';
+  const suffix = spec.urlPathSuffix;
+  return suffix && url.endsWith(suffix) ? url.slice(0, -suffix.length) : url;
 }
 
 function parseGitHub(step: Step) {
@@ -563,6 +573,7 @@ function parseTokenShape(step: Step, spec: ProviderSpec | undefined) {
     lifetime,
     lifetimeSeconds,
     scopes: spec ? parseScopes(step, spec) : undefined,
+    tokenOwner: spec ? parseTokenOwner(step, spec) : undefined,
     previousTokenId: spec ? parsePreviousTokenId(step, spec) : undefined
   };
 }
@@ -583,6 +594,34 @@ function parseScopes(step: Step, spec: ProviderSpec): string | undefined {
   step.problems.add(
     'scopes',
     `scopes: ${bad.map(shown).join(', ')} not a Linode OAuth scope; use space-separated area:read_only or area:read_write (e.g. "account:read_write linodes:read_only"), or *`
+  );
+  return undefined;
+}
+
+/** The providers that have token-owner, for the error naming where it applies. */
+const withOwners = (): string =>
+  PROVIDER_NAMES.filter((name) => providers[name].owners !== undefined).join(' and ');
+
+/** token-owner: `<kind>/<id>` of a kind the provider has, or absent for the acting user's own tokens. */
+function parseTokenOwner(step: Step, spec: ProviderSpec): TokenOwner | undefined {
+  const value = step.read('token-owner');
+  if (value === '') return undefined;
+  const forms = Object.values(spec.owners ?? {});
+  if (forms.length === 0) {
+    step.problems.add(
+      'token-owner',
+      `token-owner applies to ${withOwners()} only; ${spec.label} tokens belong to the acting user: leave token-owner empty`
+    );
+    return undefined;
+  }
+  const slash = value.indexOf('/');
+  const kind = slash < 0 ? value : value.slice(0, slash);
+  const id = slash < 0 ? '' : value.slice(slash + 1);
+  const form = Object.hasOwn(spec.owners ?? {}, kind) ? spec.owners?.[kind] : undefined;
+  if (form && form.idPattern.test(id)) return { kind, id };
+  step.problems.add(
+    'token-owner',
+    `token-owner: ${shown(value)} is not ${forms.map((f) => f.description).join(' or ')}; leave it empty for the acting user's own ${spec.label} tokens`
   );
   return undefined;
 }

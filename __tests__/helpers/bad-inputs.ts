@@ -24,11 +24,15 @@ export const CREDENTIAL_LOOKALIKE = (input: string): string =>
 
 export const BAD_INPUTS: BadInput[] = (
   [
-    ['no provider', { provider: '' }, 'provider is required: one of vercel, databricks, linode'],
+    [
+      'no provider',
+      { provider: '' },
+      'provider is required: one of vercel, databricks, linode, cloudflare, terraform, heroku'
+    ],
     [
       'unknown provider',
-      { provider: 'heroku' },
-      'provider: "heroku" is not supported; use one of vercel, databricks, linode'
+      { provider: 'gitlab' },
+      'provider: "gitlab" is not supported; use one of vercel, databricks, linode, cloudflare, terraform, heroku'
     ],
     ['no provider-token', { 'provider-token': '' }, 'provider-token is required'],
     [
@@ -139,6 +143,41 @@ export const BAD_INPUTS: BadInput[] = (
       'bad linode scope',
       { provider: 'linode', scopes: 'account:write' },
       'scopes: "account:write" not a Linode OAuth scope; use space-separated area:read_only or area:read_write (e.g. "account:read_write linodes:read_only"), or *'
+    ],
+    [
+      'token-owner for a provider that has none',
+      { 'token-owner': 'account/0123456789abcdef0123456789abcdef' },
+      'token-owner applies to cloudflare and terraform only; Vercel tokens belong to the acting user: leave token-owner empty'
+    ],
+    [
+      'cloudflare token-owner of another kind',
+      { provider: 'cloudflare', 'token-owner': 'team/team-6p5jTwJQXwqZBncC' },
+      'token-owner: "team/team-6p5jTwJQXwqZBncC" is not account/<account-id> (the 32-character hexadecimal account ID); leave it empty for the acting user\'s own Cloudflare tokens'
+    ],
+    [
+      'cloudflare account ID of the wrong form',
+      { provider: 'cloudflare', 'token-owner': 'account/1234' },
+      'token-owner: "account/1234" is not account/<account-id> (the 32-character hexadecimal account ID); leave it empty for the acting user\'s own Cloudflare tokens'
+    ],
+    [
+      'cloudflare account ID that is a path',
+      { provider: 'cloudflare', 'token-owner': 'account/../0123456789abcdef0123456789abcd' },
+      'token-owner: "account/../0123456789abcdef0123456789abcd" is not account/<account-id> (the 32-character hexadecimal account ID); leave it empty for the acting user\'s own Cloudflare tokens'
+    ],
+    [
+      'terraform token-owner without an ID',
+      { provider: 'terraform', 'token-owner': 'team' },
+      'token-owner: "team" is not team/<team-id> (team- and 16 letters or digits); leave it empty for the acting user\'s own HCP Terraform tokens'
+    ],
+    [
+      'terraform token-owner with a user',
+      { provider: 'terraform', 'token-owner': 'user/user-6p5jTwJQXwqZBncC' },
+      'token-owner: "user/user-6p5jTwJQXwqZBncC" is not team/<team-id> (team- and 16 letters or digits); leave it empty for the acting user\'s own HCP Terraform tokens'
+    ],
+    [
+      'heroku token-owner',
+      { provider: 'heroku', 'token-owner': 'team/x' },
+      'token-owner applies to cloudflare and terraform only; Heroku tokens belong to the acting user: leave token-owner empty'
     ],
     [
       'bad state-variable',

@@ -17,8 +17,8 @@ import type { RotateDeps, RotationReport } from '../../src/rotate.js';
 import type { Fault, LoggedRequest, ProviderSim } from '../../sim/index.js';
 import { runAction, type ActionRun } from '../../scripts/run-action.js';
 import { leaksIn, TOKEN_NAME, type RequestSpot } from './faults.js';
-import { CREATE_REQUEST } from './providers.js';
-import { GITHUB_TOKEN, REPO, SECRET, STATE_VARIABLE, startWorld, type World } from './world.js';
+import { kitOf } from './kit/index.js';
+import { GITHUB_TOKEN, ownerInput, REPO, SECRET, STATE_VARIABLE, startWorld, type World } from './world.js';
 
 /** Self-rotation (provider-token is the secret's token) or a separate admin provider-token. */
 export type Mode = 'self' | 'admin';
@@ -61,13 +61,6 @@ export interface Bed {
   attempts?: number;
 }
 
-/** The request that revokes a token, per provider. */
-export const REVOKE_REQUEST: Record<ProviderName, { method: string; path: RegExp }> = {
-  vercel: { method: 'DELETE', path: /^\/v3\/user\/tokens\/[^/]+$/ },
-  databricks: { method: 'POST', path: /^\/api\/2\.0\/token\/delete$/ },
-  linode: { method: 'DELETE', path: /^\/v4\/profile\/tokens\/[^/]+$/ }
-};
-
 /**
  * A world after a first rotation by the bootstrap token, as a user starts, with a second,
  * unrelated token in the account. With `owed`, the workflow's first run named a legacy token by
@@ -83,7 +76,7 @@ export async function startBed(
   allowRawBodies(world.sim);
   const other = world.sim.issueToken({ name: 'deploy-bot' });
   const legacy = opts.owed ? world.sim.issueToken({ name: 'legacy-ci-token' }) : undefined;
-  if (legacy) world.sim.fault({ ...REVOKE_REQUEST[provider], status: 500, times: Infinity });
+  if (legacy) world.sim.fault({ ...kitOf(provider).revoke, status: 500, times: Infinity });
   const first = await world.run({ tokenName: TOKEN_NAME, ...(legacy ? { previousTokenId: legacy.id } : {}) });
   world.sim.clearFaults();
   const secret = world.github.secretValue(REPO, SECRET) ?? '';
@@ -274,7 +267,8 @@ export function bundleRun(bed: Bed): Promise<ActionRun> {
     {
       provider: bed.provider,
       'provider-token': token,
-      'provider-url': world.sim.url,
+      'provider-url': world.providerUrl,
+      ...ownerInput(bed.provider),
       'secret-name': SECRET,
       'token-name': TOKEN_NAME,
       'github-token': GITHUB_TOKEN,
@@ -391,19 +385,11 @@ function describeValue(world: World, value: string): string {
 }
 
 /** The ID a provider request revokes, or undefined if it is no revoke. */
-export function revokedIdOf(provider: ProviderName, r: LoggedRequest): string | undefined {
-  if (provider === 'databricks')
-    return r.method === 'POST' && r.pathname === '/api/2.0/token/delete'
-      ? String((r.body as { token_id?: unknown } | undefined)?.token_id)
-      : undefined;
-  const prefix = provider === 'vercel' ? '/v3/user/tokens/' : '/v4/profile/tokens/';
-  return r.method === 'DELETE' && r.pathname.startsWith(prefix)
-    ? decodeURIComponent(r.pathname.slice(prefix.length))
-    : undefined;
-}
+export const revokedIdOf = (provider: ProviderName, r: LoggedRequest): string | undefined =>
+  kitOf(provider).revokedIdOf(r);
 
 function oddProviderMutations(bed: Bed, run: RunRecord): string[] {
-  const create = CREATE_REQUEST[bed.provider];
+  const create = kitOf(bed.provider).create;
   const issued = new Set(bed.world.sim.tokens().map((t) => t.id));
   return bed.world.sim.requests
     .filter((r) => r.start >= run.start && r.start <= run.end && r.method !== 'GET')
@@ -412,9 +398,7 @@ function oddProviderMutations(bed: Bed, run: RunRecord): string[] {
       const id = revokedIdOf(bed.provider, r);
       return id === undefined || !issued.has(id);
     })
-    .map(
-      (r) => `${r.method} ${r.pathname}${bed.provider === 'databricks' ? ` ${JSON.stringify(r.body)}` : ''}`
-    );
+    .map((r) => `${r.method} ${r.pathname}${r.body === undefined ? '' : ` ${JSON.stringify(r.body)}`}`);
 }
 
 /**
@@ -629,13 +613,8 @@ function allowRawBodies(sim: ProviderSim): void {
 }
 
 /** The provider's error shape around a message. */
-function errorShape(provider: ProviderName, status: number, message: string): Json {
-  if (provider === 'vercel')
-    return { error: { code: status >= 500 ? 'internal_server_error' : 'bad_request', message } };
-  if (provider === 'databricks')
-    return { error_code: status >= 500 ? 'INTERNAL_ERROR' : 'INVALID_PARAMETER_VALUE', message };
-  return { errors: [{ reason: message }] };
-}
+const errorShape = (provider: ProviderName, status: number, message: string): Json =>
+  kitOf(provider).errorBody(status, message) as Json;
 
 /**
  * Error answers that echo the provider-token: JSON-escaped (`\u00XX` for its first character,

@@ -1,8 +1,9 @@
-import type { ProviderName } from '../../src/providers/index.js';
+import { providers, type ProviderName } from '../../src/providers/index.js';
 import { parseState, type RotationState } from '../../src/state.js';
 import type { Fault, GithubSim, LoggedRequest, ProviderSim } from '../../sim/index.js';
 import { runAction, type ActionRun } from '../../scripts/run-action.js';
-import { GITHUB_TOKEN, REPO, SECRET, STATE_VARIABLE, startWorld, type World } from './world.js';
+import { kitOf } from './kit/index.js';
+import { GITHUB_TOKEN, ownerInput, REPO, SECRET, STATE_VARIABLE, startWorld, type World } from './world.js';
 
 export const TOKEN_NAME = `ci-token-rotator:${REPO}:${SECRET}`;
 /** Short, so a "slow" response outlasts it without slowing the suite much. */
@@ -11,18 +12,10 @@ export const REQUEST_TIMEOUT_S = 2;
 export type FaultKind = '500' | '502' | '503' | '429' | 'drop' | 'lost' | 'slow' | 'auth';
 export const FAULT_KINDS: FaultKind[] = ['500', '502', '503', '429', 'drop', 'lost', 'slow', 'auth'];
 
-/** The credential-refused answer of each service, as API-FACTS gives it. */
-const AUTH_FAILURE: Record<ProviderName | 'github', Fault> = {
-  github: {
-    status: 401,
-    body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }
-  },
-  vercel: {
-    status: 403,
-    body: { error: { code: 'forbidden', message: 'Not authorized', invalidToken: true } }
-  },
-  databricks: { status: 403, body: { error_code: 403, message: 'Invalid access token.' } },
-  linode: { status: 401, body: { errors: [{ reason: 'Invalid Token' }] } }
+/** GitHub's credential-refused answer (each provider's is in its kit). */
+const GITHUB_AUTH_FAILURE: Fault = {
+  status: 401,
+  body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }
 };
 
 export function faultOf(kind: FaultKind, service: ProviderName | 'github'): Fault {
@@ -36,7 +29,7 @@ export function faultOf(kind: FaultKind, service: ProviderName | 'github'): Faul
     case 'slow':
       return { delayMs: REQUEST_TIMEOUT_S * 1000 + 1000 };
     case 'auth':
-      return AUTH_FAILURE[service];
+      return service === 'github' ? GITHUB_AUTH_FAILURE : kitOf(service).authFailure;
     default:
       return { status: Number(kind) };
   }
@@ -55,7 +48,8 @@ export interface RequestSpot {
 }
 
 // Token IDs differ from world to world; everything else in a path is fixed by the set-up.
-const TOKEN_ID_SEGMENT = /^(tok_[0-9a-f]+|[0-9]{3,}|[0-9a-f]{32,})$/;
+const TOKEN_ID_SEGMENT =
+  /^(tok_[0-9a-f]+|[0-9]{3,}|[0-9a-f]{32,}|at-[A-Za-z0-9]{16}|user-[A-Za-z0-9]{16}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 function template(pathname: string): { pattern: RegExp; label: string } {
   const segments = pathname.split('/');
@@ -73,7 +67,8 @@ function template(pathname: string): { pattern: RegExp; label: string } {
   return { pattern, label };
 }
 
-const SERVICE_LABEL = { github: 'GitHub', vercel: 'Vercel', databricks: 'Databricks', linode: 'Linode' };
+const serviceLabel = (name: ProviderName | 'github') =>
+  name === 'github' ? 'GitHub' : providers[name].label;
 
 /** Every request of a run, in the order they started, each with a way to fault it again. */
 export function requestSpots(
@@ -97,7 +92,7 @@ export function requestSpots(
         method: r.method,
         path: pattern,
         skip,
-        label: `${SERVICE_LABEL[name]} ${r.method} ${label}`,
+        label: `${serviceLabel(name)} ${r.method} ${label}`,
         start: r.start
       });
     }
@@ -136,7 +131,8 @@ export async function startScene(provider: ProviderName): Promise<Scene> {
         {
           provider,
           'provider-token': value,
-          'provider-url': world.sim.url,
+          'provider-url': world.providerUrl,
+          ...ownerInput(provider),
           'secret-name': SECRET,
           'github-token': GITHUB_TOKEN,
           'request-timeout': String(REQUEST_TIMEOUT_S)

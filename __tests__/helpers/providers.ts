@@ -1,19 +1,14 @@
 import { createHttpClient } from '../../src/http.js';
-import { providers, type Provider, type ProviderName } from '../../src/providers/index.js';
+import { providers, type Provider, type ProviderName, type TokenOwner } from '../../src/providers/index.js';
 import { Redactor } from '../../src/redact.js';
-import { startDatabricksSim, startLinodeSim, startVercelSim, type ProviderSim } from '../../sim/index.js';
+import type { ProviderSim } from '../../sim/index.js';
+import { KITS, kitOf } from './kit/index.js';
 
-export const PROVIDERS: ProviderName[] = ['vercel', 'databricks', 'linode'];
-
-/** The request that mints a token, per provider. */
-export const CREATE_REQUEST: Record<ProviderName, { method: string; path: string }> = {
-  vercel: { method: 'POST', path: '/v3/user/tokens' },
-  databricks: { method: 'POST', path: '/api/2.0/token/create' },
-  linode: { method: 'POST', path: '/v4/profile/tokens' }
-};
+/** Every provider the shared suites run: each one with a kit. */
+export const PROVIDERS = Object.keys(KITS) as ProviderName[];
 
 export function startProviderSim(name: ProviderName): Promise<ProviderSim> {
-  return { vercel: startVercelSim, databricks: startDatabricksSim, linode: startLinodeSim }[name]();
+  return kitOf(name).start();
 }
 
 export interface ClientUnderTest {
@@ -23,12 +18,18 @@ export interface ClientUnderTest {
 }
 
 /** The real provider client against a simulator; sleeps are recorded, not waited. */
-export function clientFor(name: ProviderName, sim: ProviderSim, actingToken: string): ClientUnderTest {
+export function clientFor(
+  name: ProviderName,
+  sim: ProviderSim,
+  actingToken: string,
+  owner: TokenOwner | undefined = kitOf(name).owner
+): ClientUnderTest {
   const sleeps: number[] = [];
   const redactor = new Redactor();
   redactor.add(actingToken);
+  const baseUrl = sim.apiUrl;
   const http = createHttpClient({
-    baseUrl: sim.url,
+    baseUrl,
     token: actingToken,
     redactor,
     timeoutMs: 2000,
@@ -37,5 +38,6 @@ export function clientFor(name: ProviderName, sim: ProviderSim, actingToken: str
       sleeps.push(ms);
     }
   });
-  return { provider: providers[name].create({ baseUrl: sim.url, actingToken, http }), sleeps, redactor };
+  const provider = providers[name].create({ baseUrl, actingToken, http, owner });
+  return { provider, sleeps, redactor };
 }

@@ -9,6 +9,7 @@ import type { ProviderName } from '../../src/providers/index.js';
 import { rotate, type RotateDeps, type RotationPlanInputs, type RotationReport } from '../../src/rotate.js';
 import { parseState, type RotationState } from '../../src/state.js';
 import { startGithubSim, type GithubSim, type ProviderSim } from '../../sim/index.js';
+import { kitOf } from './kit/index.js';
 import { clientFor, startProviderSim } from './providers.js';
 
 export const GITHUB_TOKEN = 'github_pat_test_0123456789';
@@ -21,6 +22,8 @@ export const LOCK_VARIABLE = `${STATE_VARIABLE}_LOCK`;
 export interface World {
   github: GithubSim;
   sim: ProviderSim;
+  /** provider-url for the action: the simulator's URL with the API's base path. */
+  providerUrl: string;
   acting: { id: string; value: string };
   masked: string[];
   /** The lock every run takes, to run with another workflow-run identity. */
@@ -64,6 +67,7 @@ export async function startWorld(
   return {
     github,
     sim,
+    providerUrl: sim.apiUrl,
     acting,
     masked,
     lock,
@@ -108,6 +112,12 @@ export async function startWorld(
       await Promise.all([github.close(), sim.close()]);
     }
   };
+}
+
+/** The token-owner input a bundle run of this provider's shared suites passes, if its kit has one. */
+export function ownerInput(name: ProviderName): Record<string, string> {
+  const owner = kitOf(name).owner;
+  return owner ? { 'token-owner': `${owner.kind}/${owner.id}` } : {};
 }
 
 /** Every request that changes something, on every simulator. */

@@ -1,8 +1,9 @@
 import { seeDocs } from '../docs.js';
 import type { PreparedTarget } from '../github/secrets.js';
-import type { NewToken, ProviderToken } from '../providers/index.js';
+import { providers, type NewToken, type ProviderToken } from '../providers/index.js';
 import { planRevocations } from '../revocations.js';
 import { parseState, type RotationState } from '../state.js';
+import { successorOf } from './successor.js';
 import { namedToKeep, stateProblems } from './trust.js';
 import { messageOf, NOTHING_CHANGED } from './wording.js';
 import type { Preflight, RotateDeps, RotationPlanInputs, RotationReport, RunPlan, Step } from './types.js';
@@ -117,6 +118,16 @@ export function resolveRun(
     if (problems.length > 0) return (report.errors.push(...problems), nothing);
   }
   const state = pre.state && withoutDeadTokens(pre.state, live);
+  const successor = successorOf({
+    tokenName: plan.tokenName,
+    state,
+    explicitPrevious: previous.id,
+    live,
+    actingTokenId: pre.access.actingTokenId,
+    copiesPermissions: providers[deps.providerName].copiesPermissions === true,
+    stateLabel: deps.stateLabel
+  });
+  if ('problem' in successor) return (report.errors.push(successor.problem), nothing);
   const completing = completionOf(plan, deps, { ...pre, state });
   const planned =
     completing && state
@@ -132,6 +143,15 @@ export function resolveRun(
   const expiresAt = new Date(startedAt.getTime() + plan.lifetimeSeconds * 1000);
   return {
     ok: true,
-    run: { state, explicitPrevious: previous.id, completing, revocation, named, startedAt, expiresAt }
+    run: {
+      state,
+      explicitPrevious: previous.id,
+      replacing: successor.replacing,
+      completing,
+      revocation,
+      named,
+      startedAt,
+      expiresAt
+    }
   };
 }

@@ -52,8 +52,13 @@ export async function createToken(
     return { ok: true, token: run.completing };
   }
   try {
-    const request = { name: plan.tokenName, expiresAt: run.expiresAt, lifetimeSeconds: plan.lifetimeSeconds };
-    const token = await deps.provider.create({ ...request, scopes: plan.scopes });
+    const token = await deps.provider.create({
+      name: plan.tokenName,
+      expiresAt: run.expiresAt,
+      lifetimeSeconds: plan.lifetimeSeconds,
+      scopes: plan.scopes,
+      replacing: run.replacing
+    });
     deps.mask(token.value);
     return { ok: true, token };
   } catch (err) {

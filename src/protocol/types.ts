@@ -104,6 +104,8 @@ export interface RunPlan {
   state?: RotationState;
   /** previous-token-id with `current` resolved. */
   explicitPrevious?: string;
+  /** The live token the new one succeeds, whose permissions it copies (successor.ts). */
+  replacing: string | null;
   /** Set when this run completes a partial rotation with the acting token instead of minting. */
   completing?: NewToken;
   revocation: RevocationPlan;

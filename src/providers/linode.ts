@@ -177,6 +177,8 @@ export const linode: ProviderSpec = {
   maxNameLength: 100,
   ...ID_FORM,
   acceptsScopes: true,
+  // Linode's paths carry /v4; the documented base URL https://api.linode.com/v4 is accepted too.
+  urlPathSuffix: '/v4',
   // Retry-After is on every Linode answer, counting down the rate-limit window (API-FACTS §0.9):
   // it means "throttled" on a 429 only.
   retryAfterStatuses: [429],

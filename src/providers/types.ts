@@ -1,6 +1,13 @@
 import type { HttpClient } from '../http.js';
 
-export const PROVIDER_NAMES = ['vercel', 'databricks', 'linode'] as const;
+export const PROVIDER_NAMES = [
+  'vercel',
+  'databricks',
+  'linode',
+  'cloudflare',
+  'terraform',
+  'heroku'
+] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /** A token as the provider lists it: never its value. */
@@ -28,6 +35,25 @@ export interface CreateRequest {
   /** The same expiry as a duration, for providers that take one. */
   lifetimeSeconds: number;
   scopes?: string;
+  /**
+   * The token the new one succeeds (previous-token-id, or the state's current token), whose
+   * permissions it copies where tokens carry their own (Cloudflare policies, Heroku scope). Null
+   * when there is none yet: the acting token's are copied.
+   */
+  replacing: string | null;
+}
+
+/** token-owner, parsed: `<kind>/<id>`, e.g. `account/<32 hex>` for Cloudflare account-owned tokens. */
+export interface TokenOwner {
+  kind: string;
+  id: string;
+}
+
+/** One form token-owner may take for a provider: `<kind>/<id>` with the ID of this form. */
+export interface OwnerForm {
+  idPattern: RegExp;
+  /** E.g. `account/<account-id>` with a 32-character hexadecimal account ID. */
+  description: string;
 }
 
 /** One provider's token API. Knows its endpoints, formats and errors; nothing of GitHub. */
@@ -48,6 +74,8 @@ export interface ProviderConfig {
   baseUrl: string;
   actingToken: string;
   http: HttpClient;
+  /** Whose tokens: absent = the acting user's own. Only kinds the spec's `owners` lists. */
+  owner?: TokenOwner;
 }
 
 /** What is known of a provider without calling it: limits for input validation, and its factory. */
@@ -62,6 +90,12 @@ export interface ProviderSpec {
   idPattern: RegExp;
   idDescription: string;
   acceptsScopes: boolean;
+  /** A new token copies the permissions of the one it replaces (Cloudflare policies, Heroku scope). */
+  copiesPermissions?: boolean;
+  /** The token-owner kinds this provider has (`account`, `team`, …); absent = token-owner refused. */
+  owners?: Readonly<Record<string, OwnerForm>>;
+  /** A path the API's paths carry themselves, cut off a provider-url that ends with it (`/v4`). */
+  urlPathSuffix?: string;
   /**
    * Statuses on which this provider's Retry-After means "throttled, wait this long": give it to
    * createHttpClient. Left out, 429 only.
