@@ -1,4 +1,10 @@
-import { startGithubSim, type GithubSim, type ProviderSim } from '../sim/index.js';
+import {
+  startCloudflareSim,
+  startGithubSim,
+  startTerraformSim,
+  type GithubSim,
+  type ProviderSim
+} from '../sim/index.js';
 import { runAction } from '../scripts/run-action.js';
 import { BAD_INPUTS, VALID_INPUTS } from './helpers/bad-inputs.js';
 import { pool } from './helpers/faults.js';
@@ -193,5 +199,66 @@ describe('node dist/index.js with malformed inputs', () => {
     expect(wrong).toEqual([]);
     expect(github.requests).toEqual([]);
     expect(sim.requests).toEqual([]);
+  });
+});
+
+describe('node dist/index.js with token-owner', () => {
+  const owned: [
+    string,
+    () => Promise<{ sim: ProviderSim; owner: string; boot: { id: string; value: string } }>
+  ][] = [
+    [
+      'cloudflare account/<id>: account-owned tokens',
+      async () => {
+        const sim = await startCloudflareSim();
+        return {
+          sim,
+          owner: `account/${sim.accountId}`,
+          boot: sim.issueToken({ name: 'boot', account: sim.accountId })
+        };
+      }
+    ],
+    [
+      'terraform team/<id>: team tokens',
+      async () => {
+        const sim = await startTerraformSim();
+        return { sim, owner: `team/${sim.team.id}`, boot: sim.issueToken({ name: 'boot', kind: 'team' }) };
+      }
+    ]
+  ];
+
+  test.each(owned)('%s: bootstrap, then a scheduled self-rotation', async (_label, start) => {
+    const [github, { sim, owner, boot }] = await Promise.all([startGithubSim(), start()]);
+    try {
+      github.addRepo('octo/app');
+      github.addToken(GITHUB_TOKEN);
+      const provider = _label.split(' ')[0] ?? '';
+      const run = (token: string, extra: Record<string, string> = {}) =>
+        runAction(
+          {
+            provider,
+            'provider-token': token,
+            'provider-url': sim.apiUrl,
+            'secret-name': 'owned_token',
+            'github-token': GITHUB_TOKEN,
+            'token-owner': owner,
+            ...extra
+          },
+          { GITHUB_API_URL: github.url }
+        );
+      const first = await run(boot.value, { 'previous-token-id': 'current' });
+      expect(first.stdout).not.toContain('::error::');
+      expect(first.code).toBe(0);
+      const value = github.secretValue('octo/app', 'OWNED_TOKEN') ?? '';
+      expect(sim.isLive(value)).toBe(true);
+      expect(sim.isLive(boot.id)).toBe(false);
+      const second = await run(value);
+      expect(second.code).toBe(0);
+      const newest = github.secretValue('octo/app', 'OWNED_TOKEN') ?? '';
+      expect(sim.isLive(newest)).toBe(true);
+      expect(sim.isLive(value)).toBe(false);
+    } finally {
+      await Promise.all([github.close(), sim.close()]);
+    }
   });
 });
