@@ -1,5 +1,4 @@
 import { createGitHubClient } from './github/client.js';
-import { sodiumReady } from './github/seal.js';
 import { gitHubSecrets } from './github/secrets.js';
 import { secretTargets } from './github/targets.js';
 import { gitHubVariableState } from './github/state-store.js';
@@ -47,8 +46,6 @@ export function lockTimes(requestTimeoutMs: number): { leaseMs: number; stepBudg
 
 /** Inputs → real clients → rotate() → outputs, summary and failure. Never throws. */
 export async function execute(io: RunIO): Promise<RotationReport | undefined> {
-  // Start libsodium's set-up now; it completes while the preflight waits on the network.
-  const sodium = sodiumReady().catch(() => undefined);
   const redactor = new Redactor();
   // A credential upper- or lower-cased (a secret-name, say) is still that credential.
   const mask = (value: string) => {
@@ -128,7 +125,6 @@ export async function execute(io: RunIO): Promise<RotationReport | undefined> {
         mask
       }
     );
-    await sodium;
 
     for (const [name, value] of Object.entries(outputsOf(report))) io.setOutput(name, value);
     if (inputs.outputToken && report.tokenValue) io.setOutput('token', report.tokenValue);

@@ -117,6 +117,8 @@ async function rotateOwned(
   held: HeldLock,
   seen: Seen
 ): Promise<RotationReport> {
+  // Every way on from here writes secrets: let the sealer load while the create is in flight.
+  deps.secrets.warmUp?.();
   const created = await createToken(plan, deps, pre, run, report);
   if (!created.ok) return failed(report, created.leftAs);
   const { token } = created;

@@ -1,6 +1,6 @@
 import { gitHubError, statusOf, type GitHubClient } from './client.js';
 import { seeDocs } from '../docs.js';
-import { seal } from './seal.js';
+import { seal, sodiumReady } from './seal.js';
 import type { OrganizationTarget, SecretTarget, SecretType, Visibility } from './targets.js';
 
 export interface PublicKey {
@@ -24,6 +24,8 @@ export interface SecretsPort {
   /** `inspect`: also find out whether the secret exists (a dry run's plan says so). */
   prepare(target: SecretTarget, options?: { inspect?: boolean }): Promise<PreparedTarget>;
   write(target: SecretTarget, prepared: PreparedTarget, value: string): Promise<WriteResult>;
+  /** Writes will follow: get ready for them (load the sealer) while other requests are in flight. */
+  warmUp?(): void;
 }
 
 /** The fine-grained permission each kind of secret needs, as GitHub's settings page names it. */
@@ -161,6 +163,8 @@ export function gitHubSecrets(octokit: GitHubClient): SecretsPort {
   }
 
   return {
+    // After this tick: the requests it was called beside go out first; an error shows in seal().
+    warmUp: () => void setImmediate(() => sodiumReady().catch(() => undefined)),
     async prepare(target, options = {}) {
       const [key, access, exists] = await Promise.all([
         publicKey(target).catch(async (err: unknown) => {
