@@ -1,5 +1,5 @@
 import sodium from 'libsodium-wrappers';
-import { startGithubSim, type GithubSim } from '../sim/index.js';
+import { githubSecondaryLimit, startGithubSim, type GithubSim } from '../sim/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read loosely typed JSON bodies
 type Json = any;
@@ -194,6 +194,11 @@ describe('GitHub simulator', () => {
     expect((await call(gh.url, 'DELETE', `${vars}/STATE`, token)).status).toBe(404);
     gh.setVariable('octo/app', 'seeded', 'v');
     expect((await call(gh.url, 'GET', `${vars}/SEEDED`, token)).body.value).toBe('v');
+    expect([gh.deleteVariable('octo/app', 'Seeded'), gh.deleteVariable('octo/app', 'SEEDED')]).toEqual([
+      true,
+      false
+    ]);
+    expect((await call(gh.url, 'GET', `${vars}/SEEDED`, token)).status).toBe(404);
   });
 
   it('permissions: hidden repo → 404, missing permission → 403', async () => {
@@ -742,6 +747,164 @@ describe('GitHub simulator: environments, Dependabot, Codespaces and organisatio
       clock += 1;
       expect((await write('D')).status).toBe(201);
       expect(gh.secretValue('octo/app', 'D')).toBe('D');
+    });
+
+    describe("GitHub's documented limits (githubSecondaryLimit)", () => {
+      let clock = T0;
+      const keyPath = '/repos/octo/app/actions/secrets/public-key';
+      const read = () => call(gh.url, 'GET', keyPath, token);
+      const createVariable = (name: string) =>
+        call(gh.url, 'POST', '/repos/octo/app/actions/variables', token, { name, value: 'v' });
+
+      beforeEach(async () => {
+        clock = T0;
+        await gh.close();
+        gh = await startGithubSim({ now: () => clock });
+        gh.addRepo('octo/app');
+        gh.addToken(token);
+      });
+
+      it('are the documented figures, on a minute that may be scaled, off until set', () => {
+        expect(gh.secondaryLimit).toBeNull();
+        expect(githubSecondaryLimit()).toEqual({
+          minuteMs: 60_000,
+          maxConcurrent: 100,
+          pointsPerMinute: 900,
+          writePoints: 5,
+          readPoints: 1,
+          contentPerMinute: 80,
+          secretWritesCreateContent: false,
+          status: 403,
+          retryAfterSeconds: 60
+        });
+        expect(
+          githubSecondaryLimit({ minuteMs: 60, secretWritesCreateContent: true, status: 429 })
+        ).toMatchObject({
+          minuteMs: 60,
+          secretWritesCreateContent: true,
+          status: 429
+        });
+      });
+
+      it('names each endpoint by method and route, the secret product filled in', () => {
+        expect(gh.endpointOf('PUT', '/repos/a/b/actions/secrets/X')).toBe(
+          'PUT /repos/:owner/:repo/actions/secrets/:name'
+        );
+        expect(gh.endpointOf('PUT', '/repos/c/d/dependabot/secrets/Y')).toBe(
+          'PUT /repos/:owner/:repo/dependabot/secrets/:name'
+        );
+        expect(gh.endpointOf('GET', '/repos/a/b/actions/secrets/public-key')).toBe(
+          'GET /repos/:owner/:repo/actions/secrets/public-key'
+        );
+        expect(gh.endpointOf('GET', '/repos/a/b/actions/secrets/X')).toBe(
+          'GET /repos/:owner/:repo/actions/secrets/:name'
+        );
+        expect(gh.endpointOf('GET', '/nowhere')).toBe('GET /nowhere');
+      });
+
+      it('no more than 100 in flight, reads included: the extra ones get 403 + retry-after', async () => {
+        gh.secondaryLimit = { ...githubSecondaryLimit(), maxConcurrent: 3 };
+        gh.latencyMs = 50;
+        const results = await Promise.all([1, 2, 3, 4, 5].map(() => read()));
+        expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 403, 403]);
+        for (const r of results.filter((x) => x.status === 403)) {
+          expect(r.body.message).toMatch(/secondary rate limit/);
+          expect(r.headers.get('retry-after')).toBe('60');
+        }
+        expect(gh.secondaryStats()).toMatchObject({ peakInFlight: 3, refused: { concurrent: 2 } });
+        // Answered requests no longer count.
+        expect((await Promise.all([1, 2, 3].map(() => read()))).map((r) => r.status)).toEqual([
+          200, 200, 200
+        ]);
+      });
+
+      it('900 points a minute per endpoint: 180 secret writes, then 403 on that endpoint only; a sliding minute', async () => {
+        gh.secondaryLimit = githubSecondaryLimit();
+        const names = Array.from({ length: 181 }, (_, i) => `S${i}`);
+        const key = gh.publicKey('octo/app');
+        const statuses: number[] = [];
+        for (let i = 0; i < 90; i++) statuses.push((await write(names[i] as string, key)).status);
+        clock += 30_000;
+        for (let i = 90; i < 181; i++) statuses.push((await write(names[i] as string, key)).status);
+        expect(statuses.filter((s) => s === 201)).toHaveLength(180);
+        expect(statuses.at(-1)).toBe(403);
+        expect(gh.secretValue('octo/app', 'S180')).toBeUndefined();
+        // Other endpoints have their own 900 points: the key read, a Dependabot secret, a variable.
+        expect((await read()).status).toBe(200);
+        const depKey = gh.publicKey('octo/app', { type: 'dependabot' });
+        const dep = await call(gh.url, 'PUT', '/repos/octo/app/dependabot/secrets/D', token, {
+          encrypted_value: seal('d', depKey.key),
+          key_id: depKey.key_id
+        });
+        expect(dep.status).toBe(201);
+        expect((await createVariable('V')).status).toBe(201);
+        // A sliding minute: at +60 s the first 90 writes (450 points) are out, the other 90 still
+        // in (a refused request counts for nothing): room for 90 writes.
+        clock += 29_999;
+        expect((await write('LATE', key)).status).toBe(403);
+        clock += 1;
+        const again = [];
+        for (let i = 0; i < 91; i++) again.push((await write(`N${i}`, key)).status);
+        expect(again.slice(0, 90).every((s) => s === 201)).toBe(true);
+        expect(again.slice(90)).toEqual([403]);
+        const stats = gh.secondaryStats();
+        expect(stats.peakPoints['PUT /repos/:owner/:repo/actions/secrets/:name']).toBe(900);
+        expect(stats.peakPoints['GET /repos/:owner/:repo/actions/secrets/public-key']).toBe(1);
+        expect(stats.refused.points).toBe(3);
+      });
+
+      it('a read costs 1 point: 900 reads a minute on one endpoint, the 901st refused', async () => {
+        gh.secondaryLimit = { ...githubSecondaryLimit(), pointsPerMinute: 30 };
+        const statuses = [];
+        for (let i = 0; i < 31; i++) statuses.push((await read()).status);
+        expect(statuses.filter((s) => s === 200)).toHaveLength(30);
+        expect(statuses.at(-1)).toBe(403);
+        gh.secondaryLimit = { ...githubSecondaryLimit(), pointsPerMinute: 30 };
+        gh.clearSecondaryWindows();
+        expect((await read()).status).toBe(200);
+        expect(gh.secondaryStats().refused.points).toBe(0);
+      });
+
+      it('content creation, 80 a minute: POSTs count; secret writes only when set to', async () => {
+        gh.secondaryLimit = { ...githubSecondaryLimit(), contentPerMinute: 2 };
+        const key = gh.publicKey('octo/app');
+        expect([(await createVariable('A')).status, (await createVariable('B')).status]).toEqual([201, 201]);
+        expect((await write('X', key)).status).toBe(201);
+        expect((await createVariable('C')).status).toBe(403);
+        clock += 60_000;
+        gh.secondaryLimit = {
+          ...githubSecondaryLimit(),
+          contentPerMinute: 2,
+          secretWritesCreateContent: true
+        };
+        expect((await write('Y', key)).status).toBe(201);
+        expect((await createVariable('C')).status).toBe(201);
+        expect((await write('Z', key)).status).toBe(403);
+        expect(gh.secretValue('octo/app', 'Z')).toBeUndefined();
+        expect(gh.secondaryStats()).toMatchObject({ peakContent: 2, refused: { content: 2 } });
+      });
+
+      it('answers 429 when set to, with the same message and retry-after', async () => {
+        gh.secondaryLimit = { ...githubSecondaryLimit({ status: 429 }), pointsPerMinute: 1 };
+        await read();
+        const refused = await read();
+        expect(refused.status).toBe(429);
+        expect(refused.body).toEqual({ ...limitBody, status: '429' });
+        expect(refused.headers.get('retry-after')).toBe('60');
+      });
+
+      it("GitHub's minute scaled: with minuteMs 200, a refused endpoint is open again 200 ms later", async () => {
+        await gh.close();
+        gh = await startGithubSim();
+        gh.addRepo('octo/app');
+        gh.addToken(token);
+        gh.secondaryLimit = { ...githubSecondaryLimit({ minuteMs: 200 }), pointsPerMinute: 2 };
+        expect([(await read()).status, (await read()).status, (await read()).status]).toEqual([
+          200, 200, 403
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 210));
+        expect((await read()).status).toBe(200);
+      });
     });
   });
 });

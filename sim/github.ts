@@ -7,8 +7,10 @@
  * place that holds variables is a `VariableStore`. Routes resolve a store (404 when the token cannot see
  * its repository or organisation, 403 when it lacks the permission) and share the same handlers.
  *
- * The secondary rate limit (§4.8) is off by default: set `secondaryLimit` to refuse mutating requests
- * that are too many at once or too many in a window with 403 and `retry-after`.
+ * The secondary rate limits (§4.8) are off by default: set `secondaryLimit` (`githubSecondaryLimit()`
+ * gives GitHub's documented figures, on a minute as short as a test wants) to refuse, with 403 (or
+ * 429) and `retry-after`, requests that are too many at once, too many points a minute to one REST
+ * endpoint, or too many content-creating requests a minute.
  */
 import sodium from 'libsodium-wrappers';
 import {
@@ -76,16 +78,92 @@ export interface OrgSecretAccess {
   selectedRepositoryIds: number[];
 }
 
-/** GitHub's secondary rate limit for mutating requests (API-FACTS §4.8); both limits are optional. */
+/**
+ * GitHub's secondary rate limits (API-FACTS §4.8; docs.github.com "Rate limits for the REST API"):
+ * every limit is optional. Requests are counted on arrival, in a sliding minute (the strictest
+ * reading of "per minute": any fixed minute lies within one); a refused request changes nothing
+ * and counts toward no limit but the older per-window count of writes.
+ */
 export interface SecondaryLimit {
   /** Refuse a write when this many writes are already in flight (arrival until response, latency included). */
   maxConcurrentWrites?: number;
   /** Refuse writes beyond this many arrived in the current window of `windowMs` (default 60 s). */
   maxWritesPerWindow?: number;
   windowMs?: number;
+  /** GitHub's minute in milliseconds of the simulator's clock (default 60 000), for the limits below. */
+  minuteMs?: number;
+  /** Refuse any request, read or write, that arrives when this many are in flight (GitHub: 100). */
+  maxConcurrent?: number;
+  /**
+   * Refuse a request that would take its REST endpoint (method and route, e.g. `PUT
+   * /repos/:owner/:repo/actions/secrets/:name`) over this many points in any minute (GitHub: 900).
+   */
+  pointsPerMinute?: number;
+  /** Points of a POST, PATCH, PUT or DELETE (default 5) and of a GET, HEAD or OPTIONS (default 1). */
+  writePoints?: number;
+  readPoints?: number;
+  /** Refuse content-creating requests beyond this many in any minute (GitHub: 80). POSTs create content. */
+  contentPerMinute?: number;
+  /** Whether secret writes (PUT …/secrets/:name) count as content creation: GitHub does not say. */
+  secretWritesCreateContent?: boolean;
+  /** The status of a refusal: 403 (default) or 429; GitHub answers either. */
+  status?: 403 | 429;
   /** The `retry-after` header of a refusal. */
   retryAfterSeconds: number;
 }
+
+/**
+ * GitHub's documented secondary limits, with GitHub's minute lasting `minuteMs` (a test or the
+ * bench scales time with it; a client scaled the same way waits `retry-after` × minuteMs / 60).
+ */
+export function githubSecondaryLimit(
+  opts: { minuteMs?: number; secretWritesCreateContent?: boolean; status?: 403 | 429 } = {}
+): SecondaryLimit {
+  return {
+    minuteMs: opts.minuteMs ?? 60_000,
+    maxConcurrent: 100,
+    pointsPerMinute: 900,
+    writePoints: 5,
+    readPoints: 1,
+    contentPerMinute: 80,
+    secretWritesCreateContent: opts.secretWritesCreateContent ?? false,
+    status: opts.status ?? 403,
+    retryAfterSeconds: 60
+  };
+}
+
+/** A route as the secondary limit names it: its method and pattern. */
+interface EndpointRoute {
+  method: string;
+  path: string;
+  pattern: RegExp;
+  names: string[];
+}
+
+/** Arrivals within a sliding minute, each with its points. */
+interface Arrival {
+  t: number;
+  points: number;
+}
+
+/** What a `secondaryLimit` has seen since it was set or `clearSecondaryWindows()` ran. */
+export interface SecondaryStats {
+  /** Most requests in flight at once. */
+  peakInFlight: number;
+  /** Most points within one minute on one endpoint, by endpoint. */
+  peakPoints: Record<string, number>;
+  /** Most content-creating requests within one minute. */
+  peakContent: number;
+  /** Requests refused, by the limit that refused them. */
+  refused: { concurrent: number; points: number; content: number; writes: number };
+}
+
+/** The same parameter types as the base router's, for the override that records each route. */
+type RouteParams<P extends string> = P extends `${string}:${infer N}/${infer R}`
+  ? { [K in N]: string } & RouteParams<R>
+  : P extends `${string}:${infer N}`
+    ? { [K in N]: string }
+    : Record<never, never>;
 
 interface Grant {
   repos: Set<string> | 'all';
@@ -242,6 +320,11 @@ export class GithubSim extends SimServer<Grant> {
   private nextKeyId = 568_250_167_242_549_743n;
   private writesInFlight = 0;
   private writeWindow = { start: 0, count: 0 };
+  private readonly endpointRoutes: EndpointRoute[] = [];
+  private inFlight = 0;
+  private pointWindows = new Map<string, Arrival[]>();
+  private contentWindow: Arrival[] = [];
+  private stats: SecondaryStats = GithubSim.noStats();
 
   constructor(opts: SimOptions = {}) {
     super(opts);
@@ -501,6 +584,11 @@ export class GithubSim extends SimServer<Grant> {
     vars.set(key, { name: key, value, createdAt: vars.get(key)?.createdAt ?? at, updatedAt: at });
   }
 
+  /** Remove a variable; true when it existed. */
+  deleteVariable(repo: string, name: string): boolean {
+    return this.known(repo).variables.delete(name.toUpperCase());
+  }
+
   publicKey(repo: string, opts: SecretScope = {}): { key_id: string; key: string } {
     return this.keyView(this.scoped(repo, opts).current);
   }
@@ -521,32 +609,125 @@ export class GithubSim extends SimServer<Grant> {
     return grant;
   }
 
-  /** The secondary limit: count mutating requests on arrival and refuse those over a limit. */
+  /** What the secondary limits have seen: peaks and refusals. */
+  secondaryStats(): SecondaryStats {
+    return structuredClone(this.stats);
+  }
+
+  /** Forget the requests counted so far, as if GitHub's minute had passed. */
+  clearSecondaryWindows(): void {
+    this.pointWindows = new Map();
+    this.contentWindow = [];
+    this.writeWindow = { start: 0, count: 0 };
+    this.stats = GithubSim.noStats();
+  }
+
+  /** The endpoint of a request: its method and route (`:type` filled in), else its own path. */
+  endpointOf(method: string, pathname: string): string {
+    for (const r of this.endpointRoutes) {
+      const m = r.method === method ? r.pattern.exec(pathname) : null;
+      if (!m) continue;
+      const type = m[r.names.indexOf('type') + 1];
+      return `${method} ${type === undefined ? r.path : r.path.replace(':type', type)}`;
+    }
+    return `${method} ${pathname}`;
+  }
+
+  protected override route<P extends string>(
+    method: string,
+    path: P,
+    handler: (req: SimRequest, params: RouteParams<P>, caller: Grant) => SimResponse | Promise<SimResponse>
+  ): void {
+    const names: string[] = [];
+    const source = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    this.endpointRoutes.push({ method, path, pattern: new RegExp(`^${source}$`), names });
+    super.route(method, path, handler as never);
+  }
+
+  /** The secondary limits: refuse a request over a limit on arrival, else count it. */
   protected override admit(req: SimRequest): (() => void) | undefined {
     const limit = this.secondaryLimit;
-    if (!limit || !MUTATING.has(req.method)) return undefined;
+    if (!limit) return undefined;
     const t = this.now();
-    const windowMs = limit.windowMs ?? 60_000;
-    if (t >= this.writeWindow.start + windowMs || t < this.writeWindow.start)
-      this.writeWindow = { start: t, count: 0 };
-    this.writeWindow.count++;
-    const tooMany =
-      (limit.maxConcurrentWrites !== undefined && this.writesInFlight >= limit.maxConcurrentWrites) ||
-      (limit.maxWritesPerWindow !== undefined && this.writeWindow.count > limit.maxWritesPerWindow);
-    if (tooMany)
+    const write = MUTATING.has(req.method);
+    const endpoint = this.endpointOf(req.method, req.pathname);
+    const points = write ? (limit.writePoints ?? 5) : (limit.readPoints ?? 1);
+    const window = this.slide(this.pointWindows.get(endpoint) ?? [], limit, t);
+    const used = window.reduce((sum, a) => sum + a.points, 0);
+    const secretWrite = req.method === 'PUT' && /\/secrets\/[^/]+$/.test(req.pathname);
+    const content =
+      limit.contentPerMinute !== undefined &&
+      (req.method === 'POST' || (secretWrite && limit.secretWritesCreateContent === true));
+    if (content) this.contentWindow = this.slide(this.contentWindow, limit, t);
+    const refusedBy: keyof SecondaryStats['refused'] | undefined =
+      write && this.overWriteLimit(limit, t)
+        ? 'writes'
+        : limit.maxConcurrent !== undefined && this.inFlight >= limit.maxConcurrent
+          ? 'concurrent'
+          : limit.pointsPerMinute !== undefined && used + points > limit.pointsPerMinute
+            ? 'points'
+            : content && this.contentWindow.length >= (limit.contentPerMinute as number)
+              ? 'content'
+              : undefined;
+    if (refusedBy) {
+      this.stats.refused[refusedBy]++;
+      const status = limit.status ?? 403;
       throw new SimError({
-        status: 403,
+        status,
         body: {
           message:
             'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
           documentation_url: SECONDARY_DOCS,
-          status: '403'
+          status: String(status)
         },
         headers: { 'retry-after': String(limit.retryAfterSeconds) }
       });
-    this.writesInFlight++;
+    }
+    if (limit.pointsPerMinute !== undefined) {
+      window.push({ t, points });
+      this.pointWindows.set(endpoint, window);
+      this.stats.peakPoints[endpoint] = Math.max(this.stats.peakPoints[endpoint] ?? 0, used + points);
+    }
+    if (content) {
+      this.contentWindow.push({ t, points: 1 });
+      this.stats.peakContent = Math.max(this.stats.peakContent, this.contentWindow.length);
+    }
+    this.inFlight++;
+    this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.inFlight);
+    if (write) this.writesInFlight++;
     return () => {
-      this.writesInFlight--;
+      this.inFlight--;
+      if (write) this.writesInFlight--;
+    };
+  }
+
+  /** The older limit on writes alone, at once and per fixed window (it counts refused writes too). */
+  private overWriteLimit(limit: SecondaryLimit, t: number): boolean {
+    const windowMs = limit.windowMs ?? 60_000;
+    if (t >= this.writeWindow.start + windowMs || t < this.writeWindow.start)
+      this.writeWindow = { start: t, count: 0 };
+    this.writeWindow.count++;
+    return (
+      (limit.maxConcurrentWrites !== undefined && this.writesInFlight >= limit.maxConcurrentWrites) ||
+      (limit.maxWritesPerWindow !== undefined && this.writeWindow.count > limit.maxWritesPerWindow)
+    );
+  }
+
+  /** The arrivals still within the minute ending at `t` (a clock set back forgets them). */
+  private slide(window: Arrival[], limit: SecondaryLimit, t: number): Arrival[] {
+    const minuteMs = limit.minuteMs ?? 60_000;
+    return window.filter((a) => a.t > t - minuteMs && a.t <= t);
+  }
+
+  private static noStats(): SecondaryStats {
+    return {
+      peakInFlight: 0,
+      peakPoints: {},
+      peakContent: 0,
+      refused: { concurrent: 0, points: 0, content: 0, writes: 0 }
     };
   }
 
