@@ -8,6 +8,7 @@ import {
   type ProviderSpec,
   type TokenOwner
 } from './providers/index.js';
+import { MAX_TARGETS } from './state.js';
 
 export interface Inputs {
   provider: ProviderName;
@@ -451,6 +452,11 @@ function parseRepositoryList(step: Step): { items: string[]; repositories: strin
     if (problem) step.problems.add('repositories', `repositories: ${shown(item)} ${problem}`);
     else if (!repositories.some((r) => r.toLowerCase() === item.toLowerCase())) repositories.push(item);
   }
+  if (repositories.length > MAX_TARGETS)
+    step.problems.add(
+      'repositories',
+      `repositories: ${repositories.length} repositories given; at most ${MAX_TARGETS} (the state records each target). For more, write one organisation secret with visibility: selected`
+    );
   return { items, repositories };
 }
 

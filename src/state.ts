@@ -66,13 +66,15 @@ export function serializeState(state: RotationState): string {
 
 /** Far beyond any real rotation; a longer list is not ours. */
 const MAX_LIST = 100;
+/** Target labels: one per secret written, as many as `repositories` allows (inputs.ts). */
+export const MAX_TARGETS = 1000;
 const MAX_TEXT = 300;
 
 type ParseResult = { state: RotationState; problem?: undefined } | { state?: undefined; problem: string };
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_TEXT;
-const isTextList = (value: unknown): value is string[] =>
-  Array.isArray(value) && value.length <= MAX_LIST && value.every(isText);
+const isTextList = (value: unknown, max = MAX_LIST): value is string[] =>
+  Array.isArray(value) && value.length <= max && value.every(isText);
 const isDateOrNull = (value: unknown) =>
   value === null || value === undefined || (isText(value) && !Number.isNaN(Date.parse(value)));
 
@@ -85,7 +87,7 @@ function badField(stored: Partial<StoredStateV1>, isId: (id: unknown) => boolean
     if (!isTextList(list) || !list.every(isId)) return field;
   }
   for (const field of ['incomplete', 'targets'] as const)
-    if (stored[field] !== undefined && !isTextList(stored[field])) return field;
+    if (stored[field] !== undefined && !isTextList(stored[field], MAX_TARGETS)) return field;
   const named = stored.named ?? {};
   if (typeof named !== 'object' || Array.isArray(named) || named === null) return 'named';
   if (Object.entries(named).some(([id, name]) => !isId(id) || !isText(name))) return 'named';

@@ -145,6 +145,11 @@ export const BAD_INPUTS: BadInput[] = (
       'scopes: "account:write" not a Linode OAuth scope; use space-separated area:read_only or area:read_write (e.g. "account:read_write linodes:read_only"), or *'
     ],
     [
+      'more repositories than a state records',
+      { repositories: Array.from({ length: 1001 }, (_, i) => `octo/r${i}`).join(',') },
+      'repositories: 1001 repositories given; at most 1000 (the state records each target). For more, write one organisation secret with visibility: selected'
+    ],
+    [
       'token-owner for a provider that has none',
       { 'token-owner': 'account/0123456789abcdef0123456789abcdef' },
       'token-owner applies to cloudflare and terraform only; Vercel tokens belong to the acting user: leave token-owner empty'
