@@ -2,12 +2,10 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import * as formats from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
-import { createHttpClient } from '../src/http.js';
-import { terraform } from '../src/providers/terraform.js';
 import type { Provider, TokenOwner } from '../src/providers/types.js';
-import { Redactor } from '../src/redact.js';
 import type { LoggedRequest } from '../sim/server.js';
 import { BOT_USER_ID, TEAM_ID, startTerraformSim, type TerraformSim } from '../sim/terraform.js';
+import { clientFor as sharedClientFor } from './helpers/providers.js';
 
 /**
  * HCP Terraform has no official npm client: the contract is the API's OpenAPI description
@@ -201,18 +199,8 @@ export function problems(r: LoggedRequest): string[] {
 
 const DAY = 86_400_000;
 
-function client(sim: TerraformSim, acting: string, owner?: TokenOwner): Provider {
-  const redactor = new Redactor();
-  redactor.add(acting);
-  const http = createHttpClient({
-    baseUrl: sim.url,
-    token: acting,
-    redactor,
-    timeoutMs: 2000,
-    sleep: async () => {}
-  });
-  return terraform.create({ baseUrl: sim.url, actingToken: acting, http, owner });
-}
+const client = (sim: TerraformSim, acting: string, owner?: TokenOwner): Provider =>
+  sharedClientFor('terraform', sim, acting, owner).provider;
 
 /** A rotation as the protocol runs it: preflight, create, verify, list, revoke the old. */
 async function rotation(provider: Provider, previous: string) {

@@ -1,32 +1,18 @@
-import { createHttpClient } from '../src/http.js';
-import { cloudflare } from '../src/providers/cloudflare.js';
 import { ProviderError } from '../src/providers/errors.js';
 import type { CreateRequest, Provider, TokenOwner } from '../src/providers/index.js';
-import { Redactor } from '../src/redact.js';
 import {
   PERMISSION_GROUPS,
   startCloudflareSim,
   type CloudflareSim,
   type PolicyInput
 } from '../sim/cloudflare.js';
+import { clientFor as sharedClientFor } from './helpers/providers.js';
 
 const DAY = 86_400_000;
 const NAME = 'ci-token-rotator:octo/app:CLOUDFLARE_API_TOKEN';
 
-/** Our client against the simulator, as __tests__/helpers/providers.ts clientFor builds it. */
-function clientFor(sim: CloudflareSim, actingToken: string, owner?: TokenOwner): Provider {
-  const redactor = new Redactor();
-  redactor.add(actingToken);
-  const http = createHttpClient({
-    baseUrl: sim.apiUrl,
-    token: actingToken,
-    redactor,
-    timeoutMs: 2000,
-    retryAfterStatuses: cloudflare.retryAfterStatuses,
-    sleep: async () => undefined
-  });
-  return cloudflare.create({ baseUrl: sim.apiUrl, actingToken, http, ...(owner ? { owner } : {}) });
-}
+const clientFor = (sim: CloudflareSim, actingToken: string, owner?: TokenOwner): Provider =>
+  sharedClientFor('cloudflare', sim, actingToken, owner).provider;
 
 const request = (replacing: string | null): CreateRequest => ({
   name: NAME,

@@ -1,9 +1,8 @@
-import { createHttpClient } from '../src/http.js';
 import { ProviderError } from '../src/providers/errors.js';
-import { heroku, showsToken } from '../src/providers/heroku.js';
+import { showsToken } from '../src/providers/heroku.js';
 import type { CreateRequest, Provider } from '../src/providers/index.js';
-import { Redactor } from '../src/redact.js';
 import { startHerokuSim, type HerokuSim } from '../sim/heroku.js';
+import { clientFor as sharedClientFor } from './helpers/providers.js';
 
 // Heroku's quirks through src/providers/heroku.ts against the simulator over real HTTP.
 
@@ -16,23 +15,7 @@ const request = (replacing: string | null): CreateRequest => ({
   replacing
 });
 
-/** The real client against a simulator, as __tests__/helpers/providers.ts clientFor builds it. */
-function clientFor(sim: HerokuSim, actingToken: string): { provider: Provider; sleeps: number[] } {
-  const sleeps: number[] = [];
-  const redactor = new Redactor();
-  redactor.add(actingToken);
-  const http = createHttpClient({
-    baseUrl: sim.url,
-    token: actingToken,
-    redactor,
-    timeoutMs: 2000,
-    retryAfterStatuses: heroku.retryAfterStatuses,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    }
-  });
-  return { provider: heroku.create({ baseUrl: sim.url, actingToken, http }), sleeps };
-}
+const clientFor = (sim: HerokuSim, actingToken: string) => sharedClientFor('heroku', sim, actingToken);
 
 const failure = (p: Promise<unknown>) =>
   p.then(

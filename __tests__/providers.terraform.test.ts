@@ -1,28 +1,15 @@
-import { createHttpClient } from '../src/http.js';
 import { ProviderError } from '../src/providers/errors.js';
 import { terraform } from '../src/providers/terraform.js';
 import type { NewToken, Provider, TokenOwner } from '../src/providers/types.js';
-import { Redactor } from '../src/redact.js';
 import { BOT_USER_ID, TEAM_ID, startTerraformSim, type TerraformSim } from '../sim/terraform.js';
+import { clientFor as sharedClientFor } from './helpers/providers.js';
 
 const DAY = 86_400_000;
 const NAME = 'ci-token-rotator:octo/app:TF_API_TOKEN';
 const TEAM: TokenOwner = { kind: 'team', id: TEAM_ID };
 
-/** As __tests__/helpers/providers.ts clientFor, with the owner passed on. */
-function clientFor(sim: TerraformSim, actingToken: string, owner?: TokenOwner): Provider {
-  const redactor = new Redactor();
-  redactor.add(actingToken);
-  const http = createHttpClient({
-    baseUrl: sim.url,
-    token: actingToken,
-    redactor,
-    timeoutMs: 2000,
-    retryAfterStatuses: terraform.retryAfterStatuses,
-    sleep: async () => {}
-  });
-  return terraform.create({ baseUrl: sim.url, actingToken, http, owner });
-}
+const clientFor = (sim: TerraformSim, actingToken: string, owner?: TokenOwner): Provider =>
+  sharedClientFor('terraform', sim, actingToken, owner).provider;
 
 const request = (days = 7, replacing: string | null = null) => ({
   name: NAME,
