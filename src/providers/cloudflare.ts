@@ -1,5 +1,5 @@
 import { seeDocs } from '../docs.js';
-import { HttpError, type HttpClient, type HttpRequest } from '../http.js';
+import { HttpError, type HttpRequest } from '../http.js';
 import { MalformedAnswer, array, object, text, tokenId } from './answers.js';
 import {
   ProviderError,
@@ -212,23 +212,9 @@ const createdId = (body: unknown) =>
   tokenId(object(object(body, 'the answer').result, 'result').id, HEX32, 'result.id');
 
 /** DELETE answers "not found" as 404, or as 400 with code 7003 [U]: both mean already gone. */
-function goneAs404(http: HttpClient): HttpClient {
-  return {
-    async send<T>(req: HttpRequest) {
-      try {
-        return await http.send<T>(req);
-      } catch (err) {
-        if (
-          err instanceof HttpError &&
-          err.status === 400 &&
-          messagesOf(err.body).some((e) => GONE_CODES.includes(e.code ?? 0))
-        )
-          throw new HttpError(404, err.method, err.path, err.body, err.bodyText, err.headers);
-        throw err;
-      }
-    }
-  };
-}
+const isGone = (err: HttpError): boolean =>
+  err.status === 404 ||
+  (err.status === 400 && messagesOf(err.body).some((e) => GONE_CODES.includes(e.code ?? 0)));
 
 const QUOTA = /quota|too many (api )?tokens|maximum number of tokens/i;
 
@@ -347,10 +333,14 @@ function createCloudflare({ http, owner }: ProviderConfig): Provider {
     },
 
     revoke: (id) =>
-      revokeWith(goneAs404(http), wording, ID_FORM, id, {
-        method: 'DELETE',
-        path: `${base}/${encodeURIComponent(id)}`
-      }),
+      revokeWith(
+        http,
+        wording,
+        ID_FORM,
+        id,
+        { method: 'DELETE', path: `${base}/${encodeURIComponent(id)}` },
+        isGone
+      ),
 
     list: () => list('listing tokens')
   };

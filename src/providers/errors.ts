@@ -123,20 +123,26 @@ function refusedId(label: string, form: IdForm, id: string): ProviderError {
   );
 }
 
-/** Every provider's revoke: the request, with 404 meaning the token is already gone. */
+const isNotFound = (err: HttpError) => err.status === 404;
+
+/**
+ * Every provider's revoke: the request, with 404 (or what `isGone` says the provider answers for
+ * an unknown ID) meaning the token is already gone.
+ */
 export async function revokeWith(
   http: HttpClient,
   wording: ErrorWording,
   form: IdForm,
   id: string,
-  request: HttpRequest
+  request: HttpRequest,
+  isGone: (err: HttpError) => boolean = isNotFound
 ): Promise<'revoked' | 'already-gone'> {
   if (!form.idPattern.test(id)) throw refusedId(wording.label, form, id);
   try {
     await http.send(request);
     return 'revoked';
   } catch (err) {
-    if (err instanceof HttpError && err.status === 404) return 'already-gone';
+    if (err instanceof HttpError && isGone(err)) return 'already-gone';
     throw providerError(wording, `revoking token ${id}`, err);
   }
 }
